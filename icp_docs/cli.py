@@ -1,0 +1,160 @@
+"""The ``icp-docs`` command: one small function per subcommand, ``main(args) -> exit code``.
+
+Exit codes: 0 fine, 1 the specs (or the diff) say no, 2 bad usage. Imports are lazy so that a
+``validate`` of a small playbook starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class UsageError(Exception):
+    """Bad usage that argparse cannot see (exit 2)."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="icp-docs",
+        description="Validate, diff and publish Ideal Customer Profile playbooks kept as YAML.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("validate", help="check the specs: errors, and lint warnings")
+    p.add_argument("specs", nargs="?", default="specs", metavar="SPECS_DIR")
+    p.add_argument("--strict", action="store_true", help="warnings fail the run too")
+    p.add_argument("--format", choices=("text", "json", "github"), default="text")
+    p.add_argument("--disable", action="append", default=[], metavar="CODE",
+                   help="switch a lint rule off by code or name (repeatable)")
+    p.set_defaults(handler=cmd_validate)
+
+    p = sub.add_parser("schema", help="JSON Schema for playbook.yml and segment files")
+    p.add_argument("--out", metavar="DIR", help="write <kind>.schema.json files into DIR")
+    p.set_defaults(handler=cmd_schema)
+
+    p = sub.add_parser("new", help="scaffold a new spec file (never overwrites)")
+    kind = p.add_subparsers(dest="kind", metavar="KIND", required=True)
+    seg = kind.add_parser("segment", help="a new segment file with every field explained")
+    seg.add_argument("id", metavar="ID")
+    seg.add_argument("--specs", default="specs", metavar="DIR")
+    seg.set_defaults(handler=cmd_new_segment)
+
+    p = sub.add_parser("render", help="write the generated Markdown pages for any engine")
+    p.add_argument("specs", nargs="?", default="specs", metavar="SPECS_DIR")
+    p.add_argument("--out", required=True, metavar="DIR")
+    p.add_argument("--prefix", default="playbook", help="folder of the pages (default playbook)")
+    p.add_argument("--templates", default="overrides/icp", metavar="DIR",
+                   help="template overrides searched first (default overrides/icp)")
+    p.add_argument("--strict", action="store_true", help="lint warnings fail the run too")
+    p.set_defaults(handler=_lazy("icp_docs.render.command", "run"))
+
+    p = sub.add_parser("diff", help="semantic diff between two revisions or spec folders")
+    p.add_argument("base", metavar="BASE", help="a git revision or a spec folder")
+    p.add_argument("head", nargs="?", metavar="HEAD",
+                   help="a git revision or spec folder (default: the working tree)")
+    p.add_argument("--specs", default="specs", metavar="DIR",
+                   help="specs folder inside the repository (default specs)")
+    p.add_argument("--format", choices=("markdown", "json", "text", "github"), default="text")
+    p.add_argument("--exit-code", action="store_true", help="exit 1 when anything changed")
+    p.add_argument("--fail-on", action="append", default=[], metavar="IMPACT",
+                   help="exit 1 when a change has this impact (repeatable)")
+    p.set_defaults(handler=_lazy("icp_docs.history.command", "run"))
+
+    p = sub.add_parser("checklists", help="print the qualification checklists to PDF")
+    p.add_argument("--pdf", required=True, metavar="OUT.pdf")
+    p.add_argument("--paper", choices=("a4", "letter"), default="a4")
+    p.add_argument("--segment", metavar="ID", help="only this segment's checklist")
+    p.add_argument("--site", default="site", metavar="DIR",
+                   help="the built site (default site; built with mkdocs if missing)")
+    p.add_argument("--config", default="mkdocs.yml", metavar="FILE",
+                   help="mkdocs.yml used to build the site when it is missing")
+    p.set_defaults(handler=_lazy("icp_docs.printing.command", "run"))
+    return parser
+
+
+def _version() -> str:
+    from . import __version__
+    return __version__
+
+
+def _lazy(module: str, name: str) -> Handler:
+    def handler(args: argparse.Namespace) -> int:
+        import importlib
+        fn: Handler = getattr(importlib.import_module(module), name)
+        return fn(args)
+    return handler
+
+
+def main(args: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = _parser()
+    ns = parser.parse_args(args)
+    try:
+        code: int = ns.handler(ns)
+        return code
+    except UsageError as exc:
+        parser.exit(2, f"icp-docs: error: {exc}\n")
+    except BrokenPipeError:
+        return 1
+    except KeyboardInterrupt:
+        print("icp-docs: interrupted", file=sys.stderr)
+        return 130
+    return 2  # pragma: no cover - parser.exit raises
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .diagnostics import format_all, has_errors, summary
+    from .lint import check
+
+    specs = Path(args.specs)
+    if specs.exists() and not specs.is_dir():
+        raise UsageError(f"{args.specs} is not a folder")
+    result = check(specs, disable=args.disable)
+    if args.format == "json":
+        print(format_all(result.diagnostics, "json"))
+    elif result.diagnostics:
+        print(format_all(result.diagnostics, args.format))
+    count = len(result.playbook.segments) if result.playbook else 0
+    failed = has_errors(result.diagnostics, strict=args.strict)
+    verdict = "invalid" if failed else "valid"
+    print(f"{args.specs}: {verdict}: {count} segment{'s' * (count != 1)}, "
+          f"{summary(result.diagnostics)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    import json
+
+    from .spec.schema import schemas, write_schemas
+
+    if not args.out:
+        print(json.dumps(schemas(), indent=2))
+        return 0
+    try:
+        for path in write_schemas(Path(args.out)):
+            print(path)
+    except FileExistsError as exc:
+        print(f"icp-docs: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_new_segment(args: argparse.Namespace) -> int:
+    from .spec.scaffold import new_segment
+
+    try:
+        path = new_segment(Path(args.specs), args.id)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    except FileExistsError as exc:
+        print(f"icp-docs: {exc}", file=sys.stderr)
+        return 1
+    print(f"created {os.path.relpath(path)}")
+    return 0

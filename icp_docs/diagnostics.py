@@ -1,0 +1,151 @@
+"""Diagnostics: every problem found in a playbook, with the place to blame.
+
+A diagnostic prints as ``path:line:column: error|warning[CODE]: field.path: message``, the
+form editors and CI annotators already understand. Codes live in one enum so that they stay
+stable across releases and can be switched off by code or by name.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from enum import Enum
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+class Code(Enum):
+    """Every diagnostic code, with a short name and its severity.
+
+    E-codes are errors in the contract (the run fails); W-codes are the lint rules, warnings
+    that fail only in strict mode.
+    """
+
+    def __new__(cls, code: str, name: str, severity: Severity) -> Code:
+        obj = object.__new__(cls)
+        obj._value_ = code
+        obj.slug = name  # type: ignore[attr-defined]
+        obj.severity = severity  # type: ignore[attr-defined]
+        return obj
+
+    slug: str
+    severity: Severity
+
+    # Files and YAML.
+    YAML_SYNTAX = ("E001", "yaml-syntax", "error")
+    DUPLICATE_KEY = ("E002", "duplicate-key", "error")
+    NOT_UTF8 = ("E003", "not-utf8", "error")
+    FILE_TOO_LARGE = ("E004", "file-too-large", "error")
+    ALIAS_BOMB = ("E005", "alias-bomb", "error")
+    EMPTY_FILE = ("E006", "empty-file", "error")
+    NOT_A_MAPPING = ("E007", "not-a-mapping", "error")
+    MISSING_PLAYBOOK = ("E008", "missing-playbook", "error")
+    UNSUPPORTED_TAG = ("E009", "unsupported-tag", "error")
+    # Fields.
+    WRONG_VALUE = ("E010", "wrong-value", "error")
+    UNKNOWN_FIELD = ("E011", "unknown-field", "error")
+    MISSING_FIELD = ("E012", "missing-field", "error")
+    BAD_ID = ("E013", "bad-id", "error")
+    DUPLICATE_ID = ("E014", "duplicate-id", "error")
+    UNKNOWN_STAGE = ("E015", "unknown-stage", "error")
+    IMPOSSIBLE_THRESHOLD = ("E016", "impossible-threshold", "error")
+    VALIDATED_WITHOUT_EVIDENCE = ("E017", "validated-without-evidence", "error")
+    # Lint rules (warnings). Their checks live in icp_docs.lint.rules.
+    BROAD_RANGE = ("W101", "broad-range", "warning")
+    VAGUE_WORDS = ("W102", "vague-words", "warning")
+    JOB_TITLE_LABEL = ("W103", "job-title-label", "warning")
+    NO_TRIGGER = ("W104", "no-trigger", "warning")
+    WEAK_TRIGGERS_ONLY = ("W105", "weak-triggers-only", "warning")
+    UNREACHABLE = ("W106", "unreachable", "warning")
+    DISQUALIFIES_NOBODY = ("W107", "disqualifies-nobody", "warning")
+    PRODUCT_DEFINED_JOB = ("W108", "product-defined-job", "warning")
+    NO_ECONOMIC_BUYER = ("W109", "no-economic-buyer", "warning")
+    NO_CLOSED_WON = ("W110", "no-closed-won", "warning")
+    VENDOR_LANGUAGE = ("W111", "vendor-language", "warning")
+    STALE_REVIEW = ("W112", "stale-review", "warning")
+    STALE_EVIDENCE = ("W113", "stale-evidence", "warning")
+    BANT_GAP = ("W114", "bant-gap", "warning")
+    NO_CHAMPION = ("W115", "no-champion", "warning")
+    TOO_MANY_CORE = ("W116", "too-many-core", "warning")
+    CHECKLIST_TOO_LONG = ("W117", "checklist-too-long", "warning")
+    NO_BUDGET_OWNER = ("W118", "no-budget-owner", "warning")
+
+    @classmethod
+    def lookup(cls, text: str) -> Code | None:
+        """Find a code by its code (``W101``) or its name (``broad-range``)."""
+        wanted = text.strip()
+        for code in cls:
+            if wanted.upper() == code.value or wanted.lower() == code.slug:
+                return code
+        return None
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem at one place. ``path`` is as the user should read it (relative)."""
+
+    path: str
+    line: int
+    column: int
+    code: Code
+    field: str
+    message: str
+
+    @property
+    def severity(self) -> Severity:
+        return self.code.severity
+
+    def format(self) -> str:
+        where = f"{self.field}: " if self.field else ""
+        return (
+            f"{self.path}:{self.line}:{self.column}: {self.severity}[{self.code.value}]: "
+            f"{where}{self.message}"
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["code"] = self.code.value
+        data["rule"] = self.code.slug
+        data["severity"] = self.severity
+        return data
+
+    def github(self) -> str:
+        """A GitHub Actions workflow command, which becomes an annotation on the line."""
+        title = f"{self.code.value} {self.code.slug}"
+        message = f"{self.field}: {self.message}" if self.field else self.message
+        return (
+            f"::{self.severity} file={_gh_prop(self.path)},line={self.line},col={self.column},"
+            f"title={_gh_prop(title)}::{_gh_data(message)}"
+        )
+
+
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_prop(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def has_errors(diagnostics: Iterable[Diagnostic], *, strict: bool = False) -> bool:
+    """Whether these diagnostics fail a run (warnings too, in strict mode)."""
+    return any(d.severity == "error" or strict for d in diagnostics)
+
+
+def format_all(diagnostics: Iterable[Diagnostic], style: str = "text") -> str:
+    """Render diagnostics as ``text`` (one a line), ``json`` or ``github`` annotations."""
+    items = sorted(diagnostics)
+    if style == "json":
+        return json.dumps([d.as_dict() for d in items], indent=2)
+    if style == "github":
+        return "\n".join(d.github() for d in items)
+    return "\n".join(d.format() for d in items)
+
+
+def summary(diagnostics: Iterable[Diagnostic]) -> str:
+    items = list(diagnostics)
+    errors = sum(1 for d in items if d.severity == "error")
+    warnings = len(items) - errors
+    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"

@@ -1,0 +1,289 @@
+"""The spec models: one pydantic class per kind of thing the contract names.
+
+Models are frozen and reject unknown fields. They check what a single value can tell; rules
+that need several values or several files (unique ids, journey keys, thresholds) live in
+:mod:`icp_docs.spec.checks`, where each problem can point at its own line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=64)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Refresh = Annotated[str, StringConstraints(pattern=r"^\d{4}-Q[1-4]$")]
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+Count = Annotated[int, Field(ge=0)]
+Amount = Annotated[float, Field(ge=0)]
+
+Priority = Literal["core", "secondary"]
+Tier = Literal[1, 2, 3]
+Status = Literal["hypothesis", "validated"]
+EvidenceKind = Literal["closed_won", "interviews", "pilots", "usage_data", "win_loss"]
+Strength = Literal["strong", "weak"]
+Authority = Literal["recommends", "approves", "vetoes"]
+ChannelKind = Literal[
+    "paid", "outbound", "events", "content", "partners", "community", "referrals"
+]
+Role = Literal["economic_buyer", "champion", "technical_buyer", "end_user", "blocker"]
+DisqualifierReason = Literal[
+    "no_pain", "no_product_value", "high_cac", "high_churn", "low_contract_value",
+    "competitor_fit", "other",
+]
+Dimension = Literal[
+    "firmographics", "technographics", "persona", "jobs_to_be_done", "alternatives",
+    "triggers", "budget", "reachability",
+]
+
+ROLE_NAMES: dict[str, str] = {
+    "economic_buyer": "Economic buyer",
+    "champion": "Champion",
+    "technical_buyer": "Technical buyer",
+    "end_user": "End user",
+    "blocker": "Blocker",
+}
+
+DEFAULT_STAGES: tuple[tuple[str, str, str], ...] = (
+    ("problem-exists", "Problem exists", "This keeps going wrong and nobody owns it."),
+    ("diy-fix", "DIY / temporary fix", "I'll patch it myself for now."),
+    ("first-value", "First value confirmed", "Huh, the workaround actually helps."),
+    ("fear-of-scaling", "Fear of scaling it", "If this grows, my patch will fall over."),
+    ("breaking-point", "Breaking point", "We cannot run another month like this."),
+    ("looking-for-help", "Looking for help", "Who has solved this properly before?"),
+    ("vendor-evaluation", "Vendor evaluation", "Will these people waste my time?"),
+    ("decision", "Decision", "Fine, we are doing it."),
+    ("relief", "Relief", "It finally just works."),
+    ("whats-next", "What's next", "What else can we fix now?"),
+)
+
+
+class Model(BaseModel):
+    """Base of every spec model: immutable, unknown fields rejected."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Range(Model):
+    """A range of counts; either end may be open."""
+
+    min: Count | None = None
+    max: Count | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        return self
+
+
+class Money(Model):
+    """A range of money; the currency defaults to the playbook's."""
+
+    min: Amount | None = None
+    max: Amount | None = None
+    currency: Currency | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Money:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min:g}) is greater than max ({self.max:g})")
+        return self
+
+
+class Evidence(Model):
+    kind: EvidenceKind
+    summary: Text
+    count: Count | None = None
+    as_of: dt.date | None = None
+
+
+class AntiICP(Model):
+    """A "looks similar but isn't" cousin of an ICP."""
+
+    name: Text
+    looks_like: Text
+    why_not: Text
+    signals: list[Text] = Field(default_factory=list)
+    evidence: Text | None = None
+
+
+class Stage(Model):
+    id: Slug
+    name: Text
+    example: Text
+
+
+class Thresholds(Model):
+    strong_at: Annotated[int, Field(ge=1)] = 5
+    disqualify_below: Annotated[int, Field(ge=0)] = 3
+
+
+class Summary(Model):
+    buyer: Text
+    sales_motion: Text
+    buying_committee: bool
+    common_ground: Text
+
+
+class LintSettings(Model):
+    """Extension: lint rules switched off for this playbook, by code or name."""
+
+    disable: list[Text] = Field(default_factory=list)
+
+
+class PlaybookSpec(Model):
+    """``specs/playbook.yml``: company-level facts."""
+
+    product: Text
+    refresh: Refresh
+    reviewed_on: dt.date
+    owner: Text
+    currency: Currency = "USD"
+    summary: Summary
+    anti_icp: list[AntiICP] = Field(default_factory=list)
+    journey_stages: list[Stage] = Field(
+        default_factory=lambda: [Stage(id=i, name=n, example=e) for i, n, e in DEFAULT_STAGES]
+    )
+    qualification: Thresholds = Field(default_factory=Thresholds)
+    lint: LintSettings = Field(default_factory=LintSettings)
+
+
+class Firmographics(Model):
+    industries: Annotated[list[Text], Field(min_length=1)]
+    employees: Range | None = None
+    revenue: Money | None = None
+    geographies: list[Text] = Field(default_factory=list)
+    company_age_years: Range | None = None
+    stages: list[Text] = Field(default_factory=list)
+    departments: list[Text] = Field(default_factory=list)
+    other: dict[str, Text] = Field(default_factory=dict)
+
+
+class Technographics(Model):
+    uses: list[Text] = Field(default_factory=list)
+    bonus: list[Text] = Field(default_factory=list)
+    red_flags: list[Text] = Field(default_factory=list)
+
+
+class Alternative(Model):
+    name: Text
+    note: Text | None = None
+
+
+class Trigger(Model):
+    event: Text
+    strength: Strength
+    window_days: Annotated[int, Field(ge=1)] | None = None
+
+
+class Budget(Model):
+    role: Text
+    authority: Authority
+    limit: Amount | None = None
+
+
+class Channel(Model):
+    channel: ChannelKind
+    detail: Text
+
+
+class WorkingDay(Model):
+    activities: list[Text] = Field(default_factory=list)
+    responsibilities: list[Text] = Field(default_factory=list)
+    success_metrics: list[Text] = Field(default_factory=list)
+
+
+class Objection(Model):
+    objection: Text
+    response: Text
+
+
+class Persona(Model):
+    """A human inside the account, by buying role."""
+
+    id: Slug
+    title: Text
+    role: Role
+    department: Text | None = None
+    seniority: Text | None = None
+    tenure: Text | None = None
+    team_size: Range | None = None
+    education: Text | None = None
+    interests: list[Text] = Field(default_factory=list)
+    jobs_to_be_done: list[Text] = Field(default_factory=list)
+    working_day: WorkingDay | None = None
+    challenges: list[Text] = Field(default_factory=list)
+    pains: list[Text] = Field(default_factory=list)
+    tools: list[Text] = Field(default_factory=list)
+    buying_process: Text | None = None
+    objections: list[Objection] = Field(default_factory=list)
+    messaging: list[Text] = Field(default_factory=list)
+    quotes: list[Text] = Field(default_factory=list)
+
+    @property
+    def role_name(self) -> str:
+        return ROLE_NAMES[self.role]
+
+
+class Disqualifier(Model):
+    reason: DisqualifierReason
+    detail: Text
+    evidence: Text | None = None
+
+
+class Criterion(Model):
+    id: Slug
+    question: Text
+    dimension: Dimension
+    knockout: bool = False
+
+
+class Qualification(Model):
+    criteria: Annotated[list[Criterion], Field(min_length=1)]
+    strong_at: Annotated[int, Field(ge=1)] | None = None
+    disqualify_below: Annotated[int, Field(ge=0)] | None = None
+
+
+class JourneyStep(Model):
+    quote: Text
+    touchpoints: list[Text] = Field(default_factory=list)
+    assets: list[Text] = Field(default_factory=list)
+
+
+class SegmentSpec(Model):
+    """``specs/segments/<id>.yml``: one ICP segment."""
+
+    id: Slug
+    label: Text
+    priority: Priority
+    tier: Tier
+    status: Status
+    evidence: list[Evidence] = Field(default_factory=list)
+    firmographics: Firmographics
+    technographics: Technographics | None = None
+    jobs_to_be_done: Annotated[list[Text], Field(min_length=1)]
+    alternatives: list[Alternative] = Field(default_factory=list)
+    triggers: list[Trigger] = Field(default_factory=list)
+    budget: list[Budget] = Field(default_factory=list)
+    reachability: list[Channel] = Field(default_factory=list)
+    personas: Annotated[list[Persona], Field(min_length=1)]
+    anti_icp: list[AntiICP] = Field(default_factory=list)
+    disqualifiers: list[Disqualifier] = Field(default_factory=list)
+    qualification: Qualification
+    journey: dict[str, Text | JourneyStep] = Field(default_factory=dict)
+    notes: str | None = None
+
+    def step(self, stage_id: str) -> JourneyStep | None:
+        """This segment's journey step for a stage, strings promoted to steps."""
+        value = self.journey.get(stage_id)
+        if value is None or isinstance(value, JourneyStep):
+            return value
+        return JourneyStep(quote=value)
+
+    def persona(self, persona_id: str) -> Persona | None:
+        return next((p for p in self.personas if p.id == persona_id), None)
