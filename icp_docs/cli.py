@@ -28,9 +28,11 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = sub.add_parser("validate", help="check the specs: errors, and lint warnings")
-    p.add_argument("specs", nargs="?", default="specs", metavar="SPECS_DIR")
+    p.add_argument("specs", nargs="?", default="specs", metavar="SPECS_DIR",
+                   help="the folder with playbook.yml and segments/ (default specs)")
     p.add_argument("--strict", action="store_true", help="warnings fail the run too")
-    p.add_argument("--format", choices=("text", "json", "github"), default="text")
+    p.add_argument("--format", choices=("text", "json", "github"), default="text",
+                   help="text lines (default), a JSON list, or GitHub Actions annotations")
     p.add_argument("--disable", action="append", default=[], metavar="CODE",
                    help="switch a lint rule off by code or name (repeatable)")
     p.set_defaults(handler=cmd_validate)
@@ -42,8 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("new", help="scaffold a new spec file (never overwrites)")
     kind = p.add_subparsers(dest="kind", metavar="KIND", required=True)
     seg = kind.add_parser("segment", help="a new segment file with every field explained")
-    seg.add_argument("id", metavar="ID")
-    seg.add_argument("--specs", default="specs", metavar="DIR")
+    seg.add_argument("id", metavar="ID", help="the segment id, a slug like multi-entity-close")
+    seg.add_argument("--specs", default="specs", metavar="DIR",
+                     help="the specs folder (default specs)")
     seg.set_defaults(handler=cmd_new_segment)
 
     p = sub.add_parser("render", help="write the generated Markdown pages for any engine")
@@ -106,17 +109,35 @@ def main(args: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("icp-docs: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:
+        # A file the command itself reads or writes (not a spec: those become diagnostics).
+        print(f"icp-docs: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        # A bug of ours: say so in one line; ICP_DOCS_DEBUG=1 shows the traceback.
+        if os.environ.get("ICP_DOCS_DEBUG"):
+            raise
+        print(f"icp-docs: internal error: {type(exc).__name__}: {exc} (run again with "
+              "ICP_DOCS_DEBUG=1 for details, and please report it)", file=sys.stderr)
+        return 3
     return 2  # pragma: no cover - parser.exit raises
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .diagnostics import format_all, has_errors, summary
+    """``icp-docs validate``: 0 valid, 1 not (warnings too with --strict), 2 bad usage."""
+    from .diagnostics import Code, format_all, has_errors, summary
     from .lint import check
 
     specs = Path(args.specs)
-    if specs.exists() and not specs.is_dir():
-        raise UsageError(f"{args.specs} is not a folder")
-    result = check(specs, disable=args.disable)
+    if not specs.is_dir():
+        raise UsageError(f"{args.specs}: " + ("not a folder" if specs.exists() else
+                                              "no such folder"))
+    for name in args.disable:
+        code = Code.lookup(name)
+        if code is None or code.severity != "warning":
+            raise UsageError(f"--disable {name}: not a lint rule (a code like W101 or a name "
+                             "like broad-range; errors cannot be switched off)")
+    result = check(specs, disable=args.disable, jobs=os.cpu_count() or 1)
     if args.format == "json":
         print(format_all(result.diagnostics, "json"))
     elif result.diagnostics:
@@ -130,6 +151,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    """``icp-docs schema``: print both schemas, or write them into --out."""
     import json
 
     from .spec.schema import schemas, write_schemas
@@ -147,6 +169,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_new_segment(args: argparse.Namespace) -> int:
+    """``icp-docs new segment ID``: scaffold a segment file; never overwrites."""
     from .spec.scaffold import new_segment
 
     try:

@@ -26,8 +26,8 @@ class Code(Enum):
     def __new__(cls, code: str, name: str, severity: Severity) -> Code:
         obj = object.__new__(cls)
         obj._value_ = code
-        obj.slug = name  # type: ignore[attr-defined]
-        obj.severity = severity  # type: ignore[attr-defined]
+        obj.slug = name
+        obj.severity = severity
         return obj
 
     slug: str
@@ -52,7 +52,8 @@ class Code(Enum):
     UNKNOWN_STAGE = ("E015", "unknown-stage", "error")
     IMPOSSIBLE_THRESHOLD = ("E016", "impossible-threshold", "error")
     VALIDATED_WITHOUT_EVIDENCE = ("E017", "validated-without-evidence", "error")
-    # Lint rules (warnings). Their checks live in icp_docs.lint.rules.
+    TOO_DEEP = ("E018", "too-deep", "error")
+    # Lint rules (warnings). Their checks live in icp_docs.lint.rules and .language.
     BROAD_RANGE = ("W101", "broad-range", "warning")
     VAGUE_WORDS = ("W102", "vague-words", "warning")
     JOB_TITLE_LABEL = ("W103", "job-title-label", "warning")
@@ -71,6 +72,10 @@ class Code(Enum):
     TOO_MANY_CORE = ("W116", "too-many-core", "warning")
     CHECKLIST_TOO_LONG = ("W117", "checklist-too-long", "warning")
     NO_BUDGET_OWNER = ("W118", "no-budget-owner", "warning")
+    PLACEHOLDER = ("W119", "placeholder", "warning")
+    NO_COMPANY_SIZE = ("W120", "no-company-size", "warning")
+    NO_GLOBAL_ANTI_ICP = ("W121", "no-global-anti-icp", "warning")
+    NOT_THEIR_WORDS = ("W122", "not-their-words", "warning")
 
     @classmethod
     def lookup(cls, text: str) -> Code | None:
@@ -82,9 +87,12 @@ class Code(Enum):
         return None
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Diagnostic:
-    """One problem at one place. ``path`` is as the user should read it (relative)."""
+    """One problem at one place. ``path`` is as the user should read it (relative).
+
+    Diagnostics sort by file, line and column, so a report reads top to bottom.
+    """
 
     path: str
     line: int
@@ -95,9 +103,20 @@ class Diagnostic:
 
     @property
     def severity(self) -> Severity:
+        """``error`` or ``warning``, from the code."""
         return self.code.severity
 
+    def sort_key(self) -> tuple[str, int, int, str, str, str]:
+        """File, line, column, then code, field and message (codes are not orderable)."""
+        return (self.path, self.line, self.column, self.code.value, self.field, self.message)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Diagnostic):
+            return NotImplemented
+        return self.sort_key() < other.sort_key()
+
     def format(self) -> str:
+        """``path:line:column: severity[CODE]: field: message``."""
         where = f"{self.field}: " if self.field else ""
         return (
             f"{self.path}:{self.line}:{self.column}: {self.severity}[{self.code.value}]: "
@@ -105,6 +124,7 @@ class Diagnostic:
         )
 
     def as_dict(self) -> dict[str, object]:
+        """The fields as JSON-ready values, with the rule's name and the severity."""
         data = asdict(self)
         data["code"] = self.code.value
         data["rule"] = self.code.slug
@@ -145,6 +165,7 @@ def format_all(diagnostics: Iterable[Diagnostic], style: str = "text") -> str:
 
 
 def summary(diagnostics: Iterable[Diagnostic]) -> str:
+    """``2 errors, 1 warning``."""
     items = list(diagnostics)
     errors = sum(1 for d in items if d.severity == "error")
     warnings = len(items) - errors

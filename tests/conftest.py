@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,30 @@ def chromium() -> str:
     if path is None:
         pytest.fail("Chromium is missing and could not be installed (apt-get install chromium)")
     return path
+
+
+def mkdocs_build(config: Path, site_dir: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """A real ``mkdocs build`` of ``config`` into ``site_dir``, run from the config's folder."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(site_dir),
+         *extra],
+        cwd=config.parent, capture_output=True, text=True, timeout=300, check=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own site (sample playbook and user guide), built once per session
+    (per xdist worker) outside the checkout; returns the site folder."""
+    site = tmp_path_factory.mktemp("built_site") / "site"
+    done = mkdocs_build(ROOT / "mkdocs.yml", site)
+    assert done.returncode == 0, done.stderr
+    return site
+
+
+@pytest.fixture
+def minimal_specs(tmp_path: Path) -> Path:
+    """A fresh copy of tests/fixtures/engine/minimal: a small, lint-clean playbook to break."""
+    target = tmp_path / "specs"
+    shutil.copytree(FIXTURES / "engine" / "minimal", target)
+    return target

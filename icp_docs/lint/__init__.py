@@ -1,4 +1,5 @@
-"""Lint: the ICP anti-patterns as warnings, one small rule each (see :mod:`.rules`)."""
+"""Lint: the ICP anti-patterns as warnings, one small rule each (see :mod:`.rules` and
+:mod:`.language`)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,13 @@ __all__ = ["check", "disabled_codes", "lint_playbook"]
 
 
 def disabled_codes(names: Iterable[str]) -> set[Code]:
-    """Codes switched off, from codes (``W101``) or names (``broad-range``); unknown ignored."""
-    return {code for name in names if (code := Code.lookup(name)) is not None}
+    """Codes switched off, from codes (``W101``) or names (``broad-range``).
+
+    Names that are no lint rule are ignored here; ``playbook.yml`` reports them as errors
+    and ``icp-docs validate --disable`` as bad usage.
+    """
+    return {code for name in names
+            if (code := Code.lookup(name)) is not None and code.severity == "warning"}
 
 
 def lint_playbook(playbook: Playbook, *, today: dt.date | None = None,
@@ -25,21 +31,25 @@ def lint_playbook(playbook: Playbook, *, today: dt.date | None = None,
     off = disabled_codes([*disable, *playbook.spec.lint.disable])
     ctx = Context(playbook, today or dt.date.today())
     found: list[Diagnostic] = []
-    for code, rule in PLAYBOOK_RULES:
+    for code, book_rule in PLAYBOOK_RULES:
         if code not in off:
-            found += rule(ctx)
+            found += book_rule(ctx)
     for segment in playbook.segments:
-        for code, rule in SEGMENT_RULES:
+        for code, segment_rule in SEGMENT_RULES:
             if code not in off:
-                found += rule(ctx, segment)
+                found += segment_rule(ctx, segment)
     return sorted(set(found))
 
 
 def check(specs_dir: str | os.PathLike[str], *, disable: Iterable[str] = (),
           today: dt.date | None = None, cache: SpecCache | None = None,
-          cwd: Path | None = None) -> LoadResult:
-    """Load and lint a specs folder: every error and warning in one :class:`LoadResult`."""
-    result = load_playbook(specs_dir, cache=cache, cwd=cwd)
+          cwd: Path | None = None, jobs: int = 1) -> LoadResult:
+    """Load and lint a specs folder: every error and warning in one :class:`LoadResult`.
+
+    ``today`` is the date the freshness rules count from (today by default); ``jobs`` as in
+    :func:`~icp_docs.spec.load.load_playbook`.
+    """
+    result = load_playbook(specs_dir, cache=cache, cwd=cwd, jobs=jobs)
     if result.playbook is not None:
         result.diagnostics = sorted(
             set(result.diagnostics) | set(lint_playbook(result.playbook, today=today,

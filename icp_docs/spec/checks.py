@@ -1,75 +1,28 @@
-"""Contract rules that one value cannot tell alone, and messages for pydantic's errors."""
+"""Contract rules that one value cannot tell alone: ids across files, journeys, thresholds."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from ..diagnostics import Code, Diagnostic
-from .models import SLUG_PATTERN, PlaybookSpec, SegmentSpec
+from .models import PlaybookSpec, SegmentSpec
 
 if TYPE_CHECKING:
     from .load import Source
-
-_SLUG_HELP = "use lowercase letters, digits and single hyphens, at most 64 characters"
-
-
-def explain(kind: str, err: dict[str, Any], loc: Sequence[str | int]) -> str:
-    """A message a RevOps lead understands, for one pydantic error."""
-    ctx = err.get("ctx") or {}
-    name = str(loc[-1]) if loc else "value"
-    given = err.get("input")
-    if kind == "extra_forbidden":
-        return f"unknown field '{name}' (check the spelling; see `icp-docs schema`)"
-    if kind == "missing":
-        return f"required field '{name}' is missing"
-    if kind == "string_pattern_mismatch":
-        pattern = ctx.get("pattern", "")
-        if pattern == SLUG_PATTERN:
-            return f"{given!r} is not a valid id: {_SLUG_HELP}"
-        if "Q[1-4]" in pattern:
-            return f"{given!r} is not a refresh quarter like 2026-Q4"
-        if "[A-Z]{3}" in pattern:
-            return f"{given!r} is not an ISO 4217 currency code like USD or EUR"
-        return f"{given!r} does not have the expected form"
-    if kind == "literal_error":
-        return f"{given!r} is not one of {ctx.get('expected', '')}"
-    if kind in {"string_too_short", "too_short"}:
-        return "must not be empty" if kind == "string_too_short" else \
-            f"needs at least {ctx.get('min_length', 1)} item(s)"
-    if kind == "string_too_long":
-        return f"is longer than {ctx.get('max_length')} characters"
-    if kind.startswith("date") or kind.startswith("datetime"):
-        return f"{given!r} is not a date like 2026-11-02"
-    if kind == "value_error":
-        return str(ctx.get("error", err.get("msg", "invalid value")))
-    kinds = {"string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
-             "int_from_float": "a whole number", "float_type": "a number",
-             "float_parsing": "a number", "bool_type": "true or false",
-             "bool_parsing": "true or false", "list_type": "a list", "dict_type": "a mapping",
-             "model_type": "a mapping of fields", "model_attributes_type": "a mapping of fields"}
-    if kind in kinds:
-        return f"expected {kinds[kind]}, got {_describe(given)}"
-    return str(err.get("msg", "invalid value"))
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"{str(value).lower()}"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    text = repr(value)
-    return text if len(text) < 60 else text[:57] + "..."
 
 
 def check_playbook(book: PlaybookSpec, source: Source) -> list[Diagnostic]:
     """Cross-field rules of playbook.yml."""
     out = _duplicates(source, ("journey_stages",), [s.id for s in book.journey_stages], "stage")
+    for i, name in enumerate(book.lint.disable):
+        code = Code.lookup(name)
+        if code is None or code.severity != "warning":
+            out.append(source.diagnostic(
+                Code.WRONG_VALUE, ("lint", "disable", i),
+                f"'{name}' is not a lint rule: use a code like W101 or a name like broad-range "
+                "(errors cannot be switched off)"))
     q = book.qualification
     if q.disqualify_below >= q.strong_at:
         out.append(source.diagnostic(
@@ -84,8 +37,9 @@ def check_segments(
     book: PlaybookSpec | None,
 ) -> dict[str, list[Diagnostic]]:
     """Rules across a segment's fields and across segment files, by display path."""
+    items = list(items)
     out: dict[str, list[Diagnostic]] = {}
-    first: dict[str, str] = {}
+    owner = _owners(items)
     for source, seg in items:
         found = out.setdefault(source.path, [])
         stem = source.file.stem
@@ -93,12 +47,10 @@ def check_segments(
             found.append(source.diagnostic(
                 Code.BAD_ID, ("id",),
                 f"id '{seg.id}' must equal the file name '{stem}' (rename one of them)"))
-        if seg.id in first:
+        if owner[seg.id] != source.path:
             found.append(source.diagnostic(
                 Code.DUPLICATE_ID, ("id",), f"segment id '{seg.id}' is already used by "
-                f"{first[seg.id]}"))
-        else:
-            first[seg.id] = source.path
+                f"{owner[seg.id]}"))
         found += _duplicates(source, ("personas",), [p.id for p in seg.personas], "persona")
         found += _duplicates(source, ("qualification", "criteria"),
                              [c.id for c in seg.qualification.criteria], "criterion")
@@ -110,6 +62,17 @@ def check_segments(
                 "a validated segment (ICP) needs evidence; keep it a hypothesis (ECP) until "
                 "closed-won deals, interviews or data prove it"))
     return out
+
+
+def _owners(items: list[tuple[Source, SegmentSpec]]) -> dict[str, str]:
+    """Which file keeps each segment id: the one named after it, else the first."""
+    owner: dict[str, str] = {}
+    for source, seg in sorted(items, key=lambda item: item[0].file.suffix != ".yml"):
+        if source.file.stem == seg.id and seg.id not in owner:
+            owner[seg.id] = source.path
+    for source, seg in items:
+        owner.setdefault(seg.id, source.path)
+    return owner
 
 
 def _duplicates(source: Source, loc: tuple[str | int, ...], ids: list[str],
@@ -153,7 +116,9 @@ def _thresholds(source: Source, seg: SegmentSpec, book: PlaybookSpec | None) -> 
             Code.IMPOSSIBLE_THRESHOLD, loc,
             f"strong_at {strong}{origin} cannot be met with {n} criteria; add criteria or "
             "set qualification.strong_at"))
-    if strong is not None and below is not None and below >= strong:
+    overrides = q.strong_at is not None or q.disqualify_below is not None
+    # Defaults that clash are the playbook's problem, reported once in playbook.yml.
+    if overrides and strong is not None and below is not None and below >= strong:
         loc = ("qualification", "disqualify_below") if q.disqualify_below is not None \
             else ("qualification", "strong_at")
         out.append(source.diagnostic(

@@ -5,13 +5,16 @@ checked against the other files; what is valid is kept, what is not becomes diag
 point at file, line, column and field.
 
 :class:`SpecCache` keeps parsed files by (mtime, size), so that ``mkdocs serve`` re-parses only
-the file that changed.
+the file that changed. A large folder is read by several processes (``jobs``), see
+:mod:`.parallel`.
 """
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,9 +22,9 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ..diagnostics import Code, Diagnostic
-from . import checks
+from . import checks, errors, parallel
 from .models import PlaybookSpec, SegmentSpec
-from .yaml import Document, Positions, field_path, load_file
+from .yaml import Document, Positions, field_path
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -35,10 +38,12 @@ class Source:
     positions: Positions
 
     def where(self, loc: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
+        """Line and column of the value at ``loc`` (of its key with ``key=True``)."""
         return self.positions.of(loc, key=key)
 
     def diagnostic(self, code: Code, loc: tuple[str | int, ...], message: str, *,
                    key: bool = False) -> Diagnostic:
+        """A diagnostic about the value at ``loc`` in this file."""
         line, col = self.where(loc, key=key)
         return Diagnostic(self.path, line, col, code, field_path(loc), message)
 
@@ -52,6 +57,7 @@ class Segment:
 
     @property
     def id(self) -> str:
+        """The segment's id (its file stem)."""
         return self.spec.id
 
 
@@ -65,6 +71,7 @@ class Playbook:
     root: Path
 
     def segment(self, segment_id: str) -> Segment | None:
+        """The valid segment with this id, if any."""
         return next((s for s in self.segments if s.id == segment_id), None)
 
     def thresholds(self, segment: SegmentSpec) -> tuple[int, int]:
@@ -76,6 +83,7 @@ class Playbook:
         return strong, below
 
     def currency(self, value: str | None) -> str:
+        """A money field's currency, the playbook's by default."""
         return value or self.spec.currency
 
 
@@ -90,6 +98,7 @@ class LoadResult:
 
     @property
     def ok(self) -> bool:
+        """No errors (warnings allowed)."""
         return not any(d.severity == "error" for d in self.diagnostics)
 
 
@@ -111,20 +120,41 @@ class SpecCache:
         self.parsed = 0  # how many files were actually (re)parsed: serve reports it
 
     def get(self, file: Path, display: str, model: type[M]) -> _Parsed:
+        """One file's parse result, re-read only when it changed."""
+        return self.get_many([(file, display)], model)[0]
+
+    def get_many(self, files: Sequence[tuple[Path, str]], model: type[M], *,
+                 jobs: int = 1) -> list[_Parsed]:
+        """Parse results of ``(file, display path)`` pairs, the changed ones read by up to
+        ``jobs`` processes."""
+        stamps = [_stamp(file) for file, _ in files]
+        results: list[_Parsed | None] = []
+        stale: list[int] = []
+        for i, ((file, display), stamp) in enumerate(zip(files, stamps, strict=True)):
+            hit = self._files.get(file)
+            fresh = hit is not None and hit.stamp == stamp and hit.source.path == display
+            results.append(hit if fresh else None)
+            if not fresh:
+                stale.append(i)
+        docs = parallel.read_files([files[i] for i in stale], jobs)
+        for i, doc in zip(stale, docs, strict=True):
+            self.parsed += 1
+            parsed = _validated(doc, files[i][0], model, stamps[i])
+            self._files[files[i][0]] = parsed
+            results[i] = parsed
+        return [r for r in results if r is not None]
+
+
+def _stamp(file: Path) -> tuple[int, int]:
+    try:
         st = file.stat()
-        stamp = (st.st_mtime_ns, st.st_size)
-        hit = self._files.get(file)
-        if hit is not None and hit.stamp == stamp and hit.source.path == display:
-            return hit
-        self.parsed += 1
-        parsed = _parse(file, display, model, stamp)
-        self._files[file] = parsed
-        return parsed
+    except OSError:
+        return (-1, -1)  # gone or unreadable: load_file says so
+    return st.st_mtime_ns, st.st_size
 
 
-def _parse(file: Path, display: str, model: type[M], stamp: tuple[int, int]) -> _Parsed:
-    doc = load_file(file, display)
-    source = Source(display, file, doc.positions)
+def _validated(doc: Document, file: Path, model: type[M], stamp: tuple[int, int]) -> _Parsed:
+    source = Source(doc.path, file, doc.positions)
     if doc.data is None:
         return _Parsed(stamp, source, None, doc.diagnostics)
     instance, problems = validate(doc, model)
@@ -136,27 +166,7 @@ def validate(doc: Document, model: type[M]) -> tuple[M | None, list[Diagnostic]]
     try:
         return model.model_validate(doc.data), []
     except ValidationError as exc:
-        return None, [_diagnostic(doc, err) for err in exc.errors(include_url=False)]
-
-
-def _diagnostic(doc: Document, err: Any) -> Diagnostic:
-    loc = tuple(part for part in err["loc"] if not _is_union_branch(part))
-    kind = err["type"]
-    message = checks.explain(kind, err, loc)
-    if kind == "extra_forbidden":
-        code, line_col = Code.UNKNOWN_FIELD, doc.positions.of(loc, key=True)
-    elif kind == "missing":
-        code, line_col = Code.MISSING_FIELD, doc.positions.of(loc[:-1])
-    elif kind == "string_pattern_mismatch" and loc and loc[-1] == "id":
-        code, line_col = Code.BAD_ID, doc.positions.of(loc)
-    else:
-        code, line_col = Code.WRONG_VALUE, doc.positions.of(loc)
-    return Diagnostic(doc.path, *line_col, code, field_path(loc), message)
-
-
-def _is_union_branch(part: object) -> bool:
-    # pydantic names the branch of a union in ``loc`` ("str", "JourneyStep", ...).
-    return isinstance(part, str) and (part[:1].isupper() or part in {"str", "constrained-str"})
+        return None, errors.diagnostics(doc, exc.errors(include_url=False))
 
 
 def display_path(file: Path, cwd: Path | None = None) -> str:
@@ -169,58 +179,73 @@ def display_path(file: Path, cwd: Path | None = None) -> str:
 
 
 def segment_files(specs_dir: Path) -> list[Path]:
+    """The segment files of a specs folder (``segments/*.yml`` and ``*.yaml``), sorted."""
     folder = specs_dir / "segments"
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    # Loading builds many small acyclic objects; the cyclic collector would scan the growing
+    # heap again and again (some 40% of the time for 1,000 files) and find nothing to free.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_playbook(specs_dir: str | os.PathLike[str], *, cache: SpecCache | None = None,
-                  cwd: Path | None = None) -> LoadResult:
-    """Load ``specs_dir`` (``playbook.yml`` and ``segments/*.yml``) into a :class:`LoadResult`."""
+                  cwd: Path | None = None, jobs: int = 1) -> LoadResult:
+    """Load ``specs_dir`` (``playbook.yml`` and ``segments/*.yml``) into a :class:`LoadResult`.
+
+    ``jobs`` > 1 lets that many processes read a large folder (only where ``fork`` exists,
+    so use it from a single-threaded program such as the command line).
+    """
     root = Path(specs_dir)
     cache = cache or SpecCache()
-    diagnostics: list[Diagnostic] = []
     book_file = root / "playbook.yml"
     if not book_file.is_file() and (root / "playbook.yaml").is_file():
         book_file = root / "playbook.yaml"
-    book = None
-    if book_file.is_file():
-        book = cache.get(book_file, display_path(book_file, cwd), PlaybookSpec)
-        diagnostics += book.diagnostics
-    else:
-        shown = display_path(book_file, cwd)
-        diagnostics.append(Diagnostic(shown, 1, 1, Code.MISSING_PLAYBOOK, "",
-                                      f"no playbook.yml in {display_path(root, cwd) or '.'}"))
-    parsed = [cache.get(f, display_path(f, cwd), SegmentSpec) for f in segment_files(root)]
-    stage_ids = _stage_ids(book.model if book else None)
+    with _gc_paused():
+        book = cache.get(book_file, display_path(book_file, cwd), PlaybookSpec) \
+            if book_file.is_file() else None
+        files = [(f, display_path(f, cwd)) for f in segment_files(root)]
+        parsed = cache.get_many(files, SegmentSpec, jobs=jobs)
+    if book is None:
+        missing = Diagnostic(display_path(book_file, cwd), 1, 1, Code.MISSING_PLAYBOOK, "",
+                             f"no playbook.yml in {display_path(root, cwd) or '.'}")
+        return assemble(None, parsed, root, [missing])
+    return assemble(book, parsed, root)
+
+
+def assemble(book: _Parsed | None, parsed: list[_Parsed], root: Path,
+             problems: Iterable[Diagnostic] = ()) -> LoadResult:
+    """Run the cross-file checks over files parsed on their own, and keep what is valid.
+
+    ``book`` is playbook.yml's result (None when it is missing: say so in ``problems``).
+    """
+    diagnostics = [*problems, *(book.diagnostics if book else [])]
+    spec: PlaybookSpec | None = book.model if book else None
+    stage_ids = None if spec is None else {s.id for s in spec.journey_stages}
+    cross = checks.check_segments(
+        [(p.source, p.model) for p in parsed if p.model is not None], stage_ids, spec)
     broken: dict[str, list[Diagnostic]] = {}
     segments: list[Segment] = []
-    cross = checks.check_segments(
-        [(p.source, p.model) for p in parsed if p.model is not None],
-        stage_ids,
-        book.model if book else None,
-    )
     for p in parsed:
-        stem = p.source.file.stem
         mine = p.diagnostics + cross.get(p.source.path, [])
         diagnostics += mine
         if p.model is None or any(d.severity == "error" for d in mine):
-            broken[stem] = [d for d in mine if d.severity == "error"]
+            broken[p.source.file.stem] = [d for d in mine if d.severity == "error"]
         else:
             segments.append(Segment(p.model, p.source))
-    if book is not None and book.model is not None:
-        diagnostics += checks.check_playbook(book.model, book.source)
     playbook = None
-    if book is not None and book.model is not None:
+    if book is not None and spec is not None:
+        diagnostics += checks.check_playbook(spec, book.source)
         segments.sort(key=lambda s: (s.spec.tier, s.spec.priority != "core", s.id))
-        playbook = Playbook(book.model, book.source, tuple(segments), root)
-    return LoadResult(playbook, _unique(diagnostics), broken)
-
-
-def _stage_ids(book: PlaybookSpec | None) -> set[str] | None:
-    return None if book is None else {s.id for s in book.journey_stages}
-
-
-def _unique(items: Iterable[Diagnostic]) -> list[Diagnostic]:
-    return sorted(set(items))
+        playbook = Playbook(spec, book.source, tuple(segments), root)
+    return LoadResult(playbook, sorted(set(diagnostics)), broken)

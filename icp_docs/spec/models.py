@@ -10,7 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+    model_validator,
+)
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -19,10 +27,28 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Refresh = Annotated[str, StringConstraints(pattern=r"^\d{4}-Q[1-4]$")]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 Count = Annotated[int, Field(ge=0)]
-Amount = Annotated[float, Field(ge=0)]
+Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
+
+
+def _not_bool(value: object) -> object:
+    # Literal[1, 2, 3] matches True (True == 1), so `tier: true` would pass as tier 1.
+    if isinstance(value, bool):
+        raise ValueError(f"expected 1, 2 or 3, got {str(value).lower()}")
+    return value
+
+
+def _not_number(value: object) -> object:
+    # Lax dates read numbers as Unix timestamps: `as_of: 0` would be 1970-01-01.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError(f"expected a date like 2026-11-02, got {value!r}")
+    return value
+
+
+#: Dates may also be written quoted ("2026-11-02"): editors and JSON Schema see them as strings.
+Date = Annotated[dt.date, Strict(False), BeforeValidator(_not_number)]
 Priority = Literal["core", "secondary"]
-Tier = Literal[1, 2, 3]
+Tier = Annotated[Literal[1, 2, 3], BeforeValidator(_not_bool)]
 Status = Literal["hypothesis", "validated"]
 EvidenceKind = Literal["closed_won", "interviews", "pilots", "usage_data", "win_loss"]
 Strength = Literal["strong", "weak"]
@@ -63,9 +89,15 @@ DEFAULT_STAGES: tuple[tuple[str, str, str], ...] = (
 
 
 class Model(BaseModel):
-    """Base of every spec model: immutable, unknown fields rejected."""
+    """Base of every spec model: immutable, unknown fields rejected.
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    Strict: YAML already gives numbers, booleans and text their types, so pydantic must not
+    coerce them further (``count: "12"``, ``knockout: yes`` or ``tier: true`` are mistakes,
+    and the JSON Schema that editors check against rejects them too).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True,
+                              strict=True)
 
 
 class Range(Model):
@@ -99,7 +131,7 @@ class Evidence(Model):
     kind: EvidenceKind
     summary: Text
     count: Count | None = None
-    as_of: dt.date | None = None
+    as_of: Date | None = None
 
 
 class AntiICP(Model):
@@ -141,7 +173,7 @@ class PlaybookSpec(Model):
 
     product: Text
     refresh: Refresh
-    reviewed_on: dt.date
+    reviewed_on: Date
     owner: Text
     currency: Currency = "USD"
     summary: Summary
@@ -227,6 +259,7 @@ class Persona(Model):
 
     @property
     def role_name(self) -> str:
+        """The buying role as people say it: "Economic buyer"."""
         return ROLE_NAMES[self.role]
 
 
@@ -286,4 +319,5 @@ class SegmentSpec(Model):
         return JourneyStep(quote=value)
 
     def persona(self, persona_id: str) -> Persona | None:
+        """The persona with this id, if any."""
         return next((p for p in self.personas if p.id == persona_id), None)

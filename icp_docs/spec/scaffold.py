@@ -24,7 +24,7 @@ firmographics:
   geographies: [TODO country]
 
 jobs_to_be_done:
-  - "TODO what they are trying to get done, in their own words"
+  - "TODO I want to <what they try to get done>, so that <the outcome>"
 
 triggers:                # why now; strong triggers cause buying activity
   - event: TODO a new executive, a funding round, a deadline
@@ -48,7 +48,9 @@ personas:
     role: champion
 
 disqualifiers:
-  - reason: no_pain      # no_pain | no_product_value | high_cac | high_churn | low_contract_value | competitor_fit | other
+  # reason: no_pain | no_product_value | high_cac | high_churn | low_contract_value |
+  #         competitor_fit | other
+  - reason: no_pain
     detail: TODO who looks like this segment but should be turned away
 
 qualification:           # the seller's checklist; a "no" on a knockout disqualifies outright

@@ -1,0 +1,207 @@
+"""Benchmark: building the playbook site, with the plugin and from hand-written pages.
+
+For N segments (the sample's five segments cloned under new ids), it times
+
+- ``mkdocs build`` of a project using the ``icp`` plugin, and
+- ``mkdocs build`` of the same pages written by ``icp-docs render`` into ``docs/``, plugin off
+  (same theme, extensions and navigation),
+
+then the edit-to-reload time of ``mkdocs serve`` on a 20-segment playbook: from writing a
+spec file to the served page showing the change (polling HTTP).
+
+Usage: python bench/bench_build.py [--sizes 30 60 100 200] [--runs 3] [--reloads 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "specs"
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+
+CONFIG = """\
+site_name: Bench playbook
+theme:
+  name: material
+  font: false
+  features: [navigation.indexes]
+markdown_extensions:
+  - admonition
+  - attr_list
+  - md_in_html
+  - tables
+  - toc:
+      permalink: true
+  - pymdownx.details
+  - pymdownx.superfences
+  - pymdownx.tasklist:
+      custom_checkbox: true
+      clickable_checkbox: true
+  - pymdownx.emoji:
+      emoji_index: !!python/name:material.extensions.emoji.twemoji
+      emoji_generator: !!python/name:material.extensions.emoji.to_svg
+nav:
+  - Home: index.md
+  - Playbook:
+      - playbook/index.md
+      - playbook/segments/index.md
+      - playbook/checklists.md
+      - playbook/anti-icp.md
+      - playbook/journey.md
+      - playbook/changelog.md
+"""
+
+
+def make_project(folder: Path, segments: int, *, plugin: bool) -> Path:
+    """A project with ``segments`` segments: the sample's, cloned with new ids."""
+    specs = folder / "specs"
+    (specs / "segments").mkdir(parents=True)
+    shutil.copy(SAMPLE / "playbook.yml", specs / "playbook.yml")
+    originals = sorted((SAMPLE / "segments").glob("*.yml"))
+    for i in range(segments):
+        source = originals[i % len(originals)]
+        new_id = f"{source.stem}-{i:03d}"
+        text = re.sub(r"(?m)^id: .*$", f"id: {new_id}", source.read_text(), count=1)
+        (specs / "segments" / f"{new_id}.yml").write_text(text)
+    docs = folder / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Bench\n\n[Playbook](playbook/index.md)\n")
+    config = CONFIG
+    if plugin:
+        config += "plugins:\n  - search\n  - icp:\n      history: false\n"
+    else:
+        config += "plugins:\n  - search\n"
+        done = subprocess.run([sys.executable, "-m", "icp_docs", "render", "specs", "--out",
+                               "docs"], cwd=folder, env=ENV, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    (folder / "mkdocs.yml").write_text(config)
+    return folder
+
+
+def time_build(project: Path, runs: int) -> tuple[float, float, int]:
+    """Best wall time and best CPU time (user + system) of ``mkdocs build`` over ``runs``
+    runs, and the number of pages. A build is single-threaded: on an idle machine the two
+    agree, and on a busy one the CPU time is the figure that does not depend on the load."""
+    walls, cpus = [], []
+    site = project / "site"
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)],
+                              cwd=project, env=ENV, capture_output=True, text=True)
+        walls.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+        assert done.returncode == 0, done.stderr
+    pages = sum(1 for _ in site.rglob("index.html"))
+    return min(walls), min(cpus), pages
+
+
+def _get(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.read().decode())
+    except OSError:
+        return ""
+
+
+def time_reloads(project: Path, reloads: int, *, dirty: bool = False) -> list[float]:
+    """Seconds from writing a spec to the served page showing the change, per edit."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    seg = sorted((project / "specs" / "segments").glob("*.yml"))[0]
+    url = f"http://127.0.0.1:{port}/playbook/segments/{seg.stem}/"
+    log = (project / "serve.log").open("w")
+    command = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"]
+    server = subprocess.Popen(command + ["--dirty"] * dirty, cwd=project, env=ENV, stdout=log,
+                              stderr=subprocess.STDOUT)
+    try:
+        _wait(lambda: "Multi-entity" in _get(url) or "finance" in _get(url), 120)
+        original = seg.read_text()
+        times = []
+        for i in range(reloads):
+            marker = f"Reloaded{i}x"
+            time.sleep(1.0)  # let the server settle: each edit is measured alone
+            start = time.perf_counter()
+            seg.write_text(re.sub(r"(?m)^label: ", f"label: {marker} ", original, count=1))
+            _wait(lambda m=marker: m in _get(url), 60)  # type: ignore[misc]
+            times.append(time.perf_counter() - start)
+        return times
+    finally:
+        server.send_signal(signal.SIGINT)  # as Ctrl-C, so the plugin cleans up after itself
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+
+
+def _wait(check: object, limit: float) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if check():  # type: ignore[operator]
+            return
+        time.sleep(0.02)
+    raise TimeoutError("the served page did not change in time")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[30, 60, 100, 200])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--reloads", type=int, default=5)
+    parser.add_argument("--serve-segments", type=int, default=20)
+    args = parser.parse_args()
+    results: dict[int, tuple[tuple[float, float], tuple[float, float], int]] = {}
+    with tempfile.TemporaryDirectory(prefix="icp-bench-") as tmp:
+        for n in args.sizes:
+            p_wall, p_cpu, pages = time_build(
+                make_project(Path(tmp) / f"p{n}", n, plugin=True), args.runs)
+            h_wall, h_cpu, _ = time_build(
+                make_project(Path(tmp) / f"h{n}", n, plugin=False), args.runs)
+            results[n] = ((p_wall, p_cpu), (h_wall, h_cpu), pages)
+            print(f"built N={n}: plugin {p_wall:.2f} s ({p_cpu:.2f} s CPU), by hand "
+                  f"{h_wall:.2f} s ({h_cpu:.2f} s CPU), {pages} pages", file=sys.stderr)
+        reloads: dict[str, list[float]] = {}
+        if args.reloads:
+            project = make_project(Path(tmp) / "serve", args.serve_segments, plugin=True)
+            reloads["mkdocs serve"] = time_reloads(project, args.reloads)
+            reloads["mkdocs serve --dirty"] = time_reloads(project, args.reloads, dirty=True)
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)")
+    print()
+    print("| segments | pages | plugin build: wall (CPU) s | hand-written: wall (CPU) s "
+          "| plugin / hand (CPU) |")
+    print("|---:|---:|---:|---:|---:|")
+    for n, ((pw, pc), (hw, hc), pages) in results.items():
+        print(f"| {n} | {pages} | {pw:.2f} ({pc:.2f}) | {hw:.2f} ({hc:.2f}) | {pc / hc:.3f}x |")
+    print()
+    for n in results:
+        if 2 * n in results:
+            wall = results[2 * n][0][0] / results[n][0][0]
+            cpu = results[2 * n][0][1] / results[n][0][1]
+            print(f"growth, plugin build, {2 * n} / {n} segments: {wall:.2f}x wall, "
+                  f"{cpu:.2f}x CPU")
+    for mode, times in reloads.items():
+        print(f"{mode}: edit-to-reload, {args.serve_segments} segments, {len(times)} edits: "
+              f"median {statistics.median(times):.2f} s, max {max(times):.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

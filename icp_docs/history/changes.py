@@ -1,0 +1,393 @@
+"""What changed between two states of a playbook, as small typed classes.
+
+Each kind of change is one class with a ``kind``, an :class:`Impact` for sales, the field
+``path`` it concerns, its ``old`` and ``new`` values (plain JSON values), and the place to look
+(``file``, ``line``, ``column``: the new file, or the old one for removals). Every change can
+say itself in each output style with :meth:`Change.explain`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any, ClassVar, Literal
+
+__all__ = [
+    "Change",
+    "EntriesChanged",
+    "Impact",
+    "ItemAdded",
+    "ItemRemoved",
+    "KnockoutChanged",
+    "SegmentAdded",
+    "SegmentRemoved",
+    "SegmentRenamed",
+    "StatusChanged",
+    "Style",
+    "ThresholdChanged",
+    "ValueChanged",
+    "badge",
+    "code",
+    "focus",
+    "inert",
+    "show",
+]
+
+Style = Literal["text", "markdown", "github"]
+
+
+class Impact(IntEnum):
+    """How much a change matters to sales, least to most; compare with ``<`` and ``>``."""
+
+    WORDING = 1
+    MESSAGING = 2
+    TARGETING = 3
+    BREAKING = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @property
+    def meaning(self) -> str:
+        return _MEANINGS[self]
+
+    @property
+    def badge(self) -> str:
+        """The impact as a coloured Markdown label."""
+        return badge(self)
+
+    @classmethod
+    def parse(cls, text: str) -> Impact:
+        """An impact from its name (any case); ValueError naming the choices otherwise."""
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            names = ", ".join(i.label for i in sorted(cls, reverse=True))
+            raise ValueError(f"unknown impact '{text}' (choose from {names})") from None
+
+
+_MEANINGS = {
+    Impact.BREAKING: "qualification changed: sellers must relearn the checklist",
+    Impact.TARGETING: "who we pursue changed: lists, triggers and exclusions",
+    Impact.MESSAGING: "what we say changed: personas, objections, journey",
+    Impact.WORDING: "text reworded; nothing to relearn",
+}
+
+# Markdown-significant characters and HTML specials become numeric character references, so
+# that a value from a spec is shown as text both on GitHub and in MkDocs, never interpreted.
+_INERT = {ord(c): f"&#{ord(c)};" for c in "\\`*_{}[]<>|:~^=$&#!\n\r\t"}
+_MAX_TEXT = 90
+
+
+def inert(text: str) -> str:
+    """Text safe to put in Markdown or HTML: every significant character as an entity."""
+    return text.translate(_INERT)
+
+
+def show(value: Any) -> str:
+    """A value as a seller reads it: ranges as ``200-2,000``, booleans as yes/no."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+    if isinstance(value, dict):
+        return _show_mapping(value)
+    if isinstance(value, list):
+        return ", ".join(show(v) for v in value) or "none"
+    text = " ".join(str(value).split())
+    return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 1].rstrip() + "…"
+
+
+def _show_mapping(value: dict[str, Any]) -> str:
+    if value and set(value) <= {"min", "max", "currency"}:
+        low, high = value.get("min"), value.get("max")
+        unit = f"{value['currency']} " if value.get("currency") else ""
+        if low is not None and high is not None:
+            return f"{unit}{show(low)}-{show(high)}"
+        if low is not None:
+            return f"{unit}{show(low)}+"
+        return f"{unit}up to {show(high)}" if high is not None else "any"
+    for name in ("question", "title", "event", "name", "objection", "quote", "detail", "summary",
+                 "channel"):
+        if isinstance(value.get(name), str):
+            return show(value[name])
+    return "; ".join(f"{k}: {show(v)}" for k, v in value.items() if v not in (None, [], {}))
+
+
+def code(text: str) -> str:
+    """A Markdown code span that shows ``text`` literally, whatever backticks it holds."""
+    runs = [len(r) for r in "".join(c if c == "`" else " " for c in text).split()]
+    fence = "`" * (max(runs, default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _quote(value: Any, style: Style) -> str:
+    text = show(value)
+    if style == "markdown":
+        return code(text)
+    return f"'{text}'" if isinstance(value, str) and not _simple(text) else text
+
+
+def _simple(text: str) -> bool:
+    return bool(text) and all(c.isalnum() or c in "-_.,+$" for c in text)
+
+
+def _name(key: str, style: Style) -> str:
+    return code(key) if style == "markdown" else f"'{key}'"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Change:
+    """One change. ``segment`` is the segment id (None: the playbook itself)."""
+
+    kind: ClassVar[str] = "change"
+    impact: Impact
+    segment: str | None
+    path: str
+    old: Any = None
+    new: Any = None
+    file: str = ""
+    line: int = 1
+    column: int = 1
+
+    def describe(self, style: Style = "text") -> str:
+        """The change in a few words, without its place: ``tier: 2 -> 1``."""
+        return f"{self.path}: {_quote(self.old, style)} {_arrow(style)} {_quote(self.new, style)}"
+
+    def explain(self, style: Style = "text") -> str:
+        """The change on one line, with its place, in the given output style.
+
+        ``text``: ``file:line: [impact] segment: ...``; ``markdown``: an impact badge and the
+        change, values in code spans (inline Markdown, no list marker); ``github``: a GitHub
+        Actions workflow command (an annotation).
+        """
+        where = self.segment or "playbook"
+        if style == "github":
+            level = "warning" if self.impact >= Impact.TARGETING else "notice"
+            title = f"ICP {self.impact.label} change in {where}"
+            return (f"::{level} file={_gh_prop(self.file)},line={self.line},col={self.column},"
+                    f"title={_gh_prop(title)}::{_gh_data(self.describe('text'))}")
+        if style == "markdown":
+            return f"{badge(self.impact)} {self.describe('markdown')}"
+        return f"{self.file}:{self.line}: [{self.impact.label}] {where}: {self.describe('text')}"
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: every field, plus the kind, the impact name and the message."""
+        return {
+            "kind": self.kind, "impact": self.impact.label, "segment": self.segment,
+            "path": self.path, "old": self.old, "new": self.new, "file": self.file,
+            "line": self.line, "column": self.column, "message": self.describe("text"),
+            **self._extra(),
+        }
+
+    def _extra(self) -> dict[str, Any]:
+        return {}
+
+
+def badge(impact: Impact) -> str:
+    """A short, colourful impact label for Markdown (PR comments and the change log)."""
+    return f"{_ICONS[impact]} **{impact.label}**"
+
+
+_ICONS = {Impact.BREAKING: "🔴", Impact.TARGETING: "🟠", Impact.MESSAGING: "🔵",
+          Impact.WORDING: "⚪"}
+
+
+def _arrow(style: Style) -> str:
+    return "→" if style == "markdown" else "->"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SegmentAdded(Change):
+    """A segment file appeared; ``new`` is its label."""
+
+    kind: ClassVar[str] = "segment-added"
+    tier: int = 0
+
+    def describe(self, style: Style = "text") -> str:
+        return f"segment added: {_quote(self.new, style)} (tier {self.tier})"
+
+    def _extra(self) -> dict[str, Any]:
+        return {"tier": self.tier}
+
+
+@dataclass(frozen=True, kw_only=True)
+class SegmentRemoved(Change):
+    """A segment is gone; ``old`` is its label; the place is in the old file."""
+
+    kind: ClassVar[str] = "segment-removed"
+
+    def describe(self, style: Style = "text") -> str:
+        return f"segment removed: {_quote(self.old, style)}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SegmentRenamed(Change):
+    """The same segment under a new id (file renamed); ``old``/``new`` are the ids."""
+
+    kind: ClassVar[str] = "segment-renamed"
+
+    def describe(self, style: Style = "text") -> str:
+        return (f"segment renamed: {_name(self.old, style)} {_arrow(style)} "
+                f"{_name(self.new, style)}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ValueChanged(Change):
+    """A field's value changed (a scalar, a range, or a whole value)."""
+
+    kind: ClassVar[str] = "value-changed"
+
+    def describe(self, style: Style = "text") -> str:
+        if self.old is None:
+            return f"{self.path} set to {_quote(self.new, style)}"
+        if self.new is None:
+            return f"{self.path} removed (was {_quote(self.old, style)})"
+        if isinstance(self.old, str) and isinstance(self.new, str):
+            old, new = focus(self.old, self.new)
+            return f"{self.path}: {_quote(old, style)} {_arrow(style)} {_quote(new, style)}"
+        return super().describe(style)
+
+
+def focus(old: str, new: str, context: int = 3) -> tuple[str, str]:
+    """Long texts cut down to the words that differ, with a little context on each side."""
+    a, b = old.split(), new.split()
+    if len(" ".join(a)) <= _MAX_TEXT and len(" ".join(b)) <= _MAX_TEXT:
+        return old, new
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    low = max(0, start - context)
+
+    def cut(words: list[str]) -> str:
+        high = min(len(words), len(words) - end + context)
+        text = " ".join(words[low:high])
+        return ("…" if low else "") + text + ("…" if high < len(words) else "")
+
+    return cut(a), cut(b)
+
+
+@dataclass(frozen=True, kw_only=True)
+class StatusChanged(Change):
+    """``status`` moved between hypothesis (an ECP) and validated (an ICP)."""
+
+    kind: ClassVar[str] = "status-changed"
+
+    def describe(self, style: Style = "text") -> str:
+        news = ("now a validated ICP" if self.new == "validated"
+                else "back to a hypothesis to test")
+        return f"{super().describe(style)} ({news})"
+
+
+@dataclass(frozen=True, kw_only=True)
+class KnockoutChanged(Change):
+    """A criterion became, or stopped being, a knockout (a "no" disqualifies outright)."""
+
+    kind: ClassVar[str] = "knockout-changed"
+    criterion: str = ""
+
+    def describe(self, style: Style = "text") -> str:
+        state = "is now a knockout" if self.new else "is no longer a knockout"
+        return f"criterion {_name(self.criterion, style)} {state}"
+
+    def _extra(self) -> dict[str, Any]:
+        return {"criterion": self.criterion}
+
+
+@dataclass(frozen=True, kw_only=True)
+class ThresholdChanged(Change):
+    """A qualification threshold moved; ``applies_to`` lists the segments using a default."""
+
+    kind: ClassVar[str] = "threshold-changed"
+    applies_to: tuple[str, ...] = field(default=())
+
+    def describe(self, style: Style = "text") -> str:
+        arrow = _arrow(style)
+        if self.path.endswith("strong_at"):
+            what = f"strong lead at {show(self.old)} {arrow} {show(self.new)} yes answers"
+        else:
+            what = f"disqualified below {show(self.old)} {arrow} {show(self.new)} yes answers"
+        if self.segment is None:
+            return f"default: {what}" + (
+                f" (used by {len(self.applies_to)} segment{'s' * (len(self.applies_to) != 1)})"
+                if self.applies_to else "")
+        return what
+
+    def _extra(self) -> dict[str, Any]:
+        return {"applies_to": list(self.applies_to)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class ItemAdded(Change):
+    """An entry of a keyed list appeared (a persona, criterion, trigger...); ``new`` holds it."""
+
+    kind: ClassVar[str] = "item-added"
+    what: str = "entry"
+    key: str = ""
+
+    def describe(self, style: Style = "text") -> str:
+        return f"{self.what} {_name(self.key, style)} added{_detail(self.new, self.key, style)}"
+
+    def _extra(self) -> dict[str, Any]:
+        return {"what": self.what, "key": self.key}
+
+
+@dataclass(frozen=True, kw_only=True)
+class ItemRemoved(Change):
+    """An entry of a keyed list is gone; ``old`` holds it; the place is in the old file."""
+
+    kind: ClassVar[str] = "item-removed"
+    what: str = "entry"
+    key: str = ""
+
+    def describe(self, style: Style = "text") -> str:
+        return f"{self.what} {_name(self.key, style)} removed{_detail(self.old, self.key, style)}"
+
+    def _extra(self) -> dict[str, Any]:
+        return {"what": self.what, "key": self.key}
+
+
+def _detail(value: Any, key: str, style: Style) -> str:
+    text = show(value)
+    return "" if text == key or not text else f": {_quote(text, style)}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class EntriesChanged(Change):
+    """Entries added to or removed from a list of text (industries, signals, quotes...)."""
+
+    kind: ClassVar[str] = "entries-changed"
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+    def describe(self, style: Style = "text") -> str:
+        parts = []
+        if self.added:
+            parts.append("added " + ", ".join(_quote(v, style) for v in self.added))
+        if self.removed:
+            parts.append("removed " + ", ".join(_quote(v, style) for v in self.removed))
+        return f"{self.path}: {'; '.join(parts)}"
+
+    def _extra(self) -> dict[str, Any]:
+        return {"added": list(self.added), "removed": list(self.removed)}
+
+
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_prop(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def dumps(changes: list[Change]) -> str:
+    """Changes as a JSON array (stable key order)."""
+    return json.dumps([c.as_dict() for c in changes], indent=2, ensure_ascii=False)

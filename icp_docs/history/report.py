@@ -1,0 +1,127 @@
+"""A whole diff as one document: Markdown for a pull-request comment, JSON, text, annotations.
+
+The change classes say each change; this module groups them (the playbook first, then segment
+by segment, best tier first) and adds the summary line a reviewer reads first.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from ..spec.load import Playbook
+from .changes import Change, Impact, badge, inert
+
+__all__ = ["Comparison", "Format", "compare", "group", "render", "summary"]
+
+Format = Literal["markdown", "json", "text", "github"]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The changes from ``base`` to ``head`` (names as the reader should see them), with the
+    labels of the segments they touch."""
+
+    base: str
+    head: str
+    changes: list[Change]
+    labels: dict[str, str]
+
+    @property
+    def segments(self) -> list[str]:
+        return list(dict.fromkeys(c.segment for c in self.changes if c.segment is not None))
+
+
+def compare(old: Playbook, new: Playbook, base: str, head: str) -> Comparison:
+    """Diff two playbooks into a :class:`Comparison` ready to render."""
+    from .diff import diff_playbooks
+
+    labels = {s.id: s.spec.label for s in old.segments}
+    labels.update({s.id: s.spec.label for s in new.segments})
+    return Comparison(base, head, diff_playbooks(old, new), labels)
+
+
+def group(changes: Iterable[Change]) -> list[tuple[str | None, list[Change]]]:
+    """Changes by segment, in the order they come (None: the playbook itself)."""
+    groups: dict[str | None, list[Change]] = {}
+    for change in changes:
+        groups.setdefault(change.segment, []).append(change)
+    return list(groups.items())
+
+
+def summary(changes: list[Change], *, markdown: bool = False) -> str:
+    """``7 changes in 3 segments: 3 breaking, 2 targeting, 1 messaging, 1 wording``."""
+    if not changes:
+        return "no changes"
+    counts = Counter(c.impact for c in changes)
+    segments = len({c.segment for c in changes if c.segment is not None})
+    where = f" in {segments} segment{'s' * (segments != 1)}" if segments else ""
+    if any(c.segment is None for c in changes):
+        where += " and the playbook" if segments else " in the playbook"
+    parts = [f"{counts[i]} {badge(i) if markdown else i.label}"
+             for i in sorted(counts, reverse=True)]
+    total = len(changes)
+    head = f"**{total} change{'s' * (total != 1)}**" if markdown else \
+        f"{total} change{'s' * (total != 1)}"
+    return f"{head}{where}: {', '.join(parts)}"
+
+
+def render(cmp: Comparison, style: Format) -> str:
+    """The comparison as one document in ``style``."""
+    if style == "json":
+        return _json(cmp)
+    if style == "markdown":
+        return _markdown(cmp)
+    if style == "github":
+        lines = [c.explain("github") for c in cmp.changes]
+        lines.append(f"::notice title=ICP diff {cmp.base} -> {cmp.head}::{summary(cmp.changes)}")
+        return "\n".join(lines)
+    lines = [c.explain("text") for c in cmp.changes]
+    lines.append(f"{cmp.base} -> {cmp.head}: {summary(cmp.changes)}")
+    return "\n".join(lines)
+
+
+def _json(cmp: Comparison) -> str:
+    counts = Counter(c.impact.label for c in cmp.changes)
+    data = {
+        "base": cmp.base,
+        "head": cmp.head,
+        "summary": {
+            "changes": len(cmp.changes),
+            "segments": cmp.segments,
+            "impacts": {i.label: counts.get(i.label, 0) for i in sorted(Impact, reverse=True)},
+        },
+        "changes": [c.as_dict() for c in cmp.changes],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def _markdown(cmp: Comparison) -> str:
+    title = f"### ICP changes: {_code(cmp.base)} → {_code(cmp.head)}"
+    if not cmp.changes:
+        return f"{title}\n\nNo changes to the ICP playbook.\n"
+    out = [title, "", summary(cmp.changes, markdown=True), ""]
+    for segment, changes in group(cmp.changes):
+        out.append(f"#### {heading(segment, cmp.labels)}")
+        out.append("")
+        out += [f"- {c.explain('markdown')} <sub>{_code(f'{c.file}:{c.line}')}</sub>"
+                for c in changes]
+        out.append("")
+    out.append("<sub>Impacts: " + "; ".join(
+        f"{badge(i)} {i.meaning}" for i in sorted(Impact, reverse=True)) + ".</sub>")
+    return "\n".join(out) + "\n"
+
+
+def heading(segment: str | None, labels: dict[str, str]) -> str:
+    """A segment's heading in Markdown: its label (inert) and its id."""
+    if segment is None:
+        return "Playbook"
+    label = labels.get(segment)
+    return f"{inert(label)} ({_code(segment)})" if label else _code(segment)
+
+
+def _code(text: str) -> str:
+    return f"<code>{inert(text)}</code>"

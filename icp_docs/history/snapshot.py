@@ -1,0 +1,164 @@
+"""The specs folder at a git revision, loaded straight from git objects.
+
+Files are read with one ``git cat-file --batch`` and parsed by the same loader as the working
+tree (:func:`icp_docs.spec.yaml.load_bytes` and the models), so a revision gets the same
+diagnostics, with the same lines, as ``icp-docs validate`` on a checkout of it. Parsed files are
+kept by blob: successive refreshes share most of their files, and each is parsed once. The
+cross-file checks are the loader's own (:func:`icp_docs.spec.load.assemble`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from ..diagnostics import Code, Diagnostic
+from ..spec.load import (
+    LoadResult,
+    Playbook,
+    Source,
+    _Parsed,  # the type assemble() takes: a parse result of one file
+    assemble,
+    validate,
+)
+from ..spec.models import PlaybookSpec, SegmentSpec
+from ..spec.yaml import load_bytes
+from .git import TreeEntry, read_blobs, resolve, spec_files
+
+__all__ = ["Revision", "load_commits", "load_revision", "seed"]
+
+# Enough for every file of 8 refreshes of a 1,000-segment playbook; positions make an entry
+# weigh some 100 KB, so the cache must not grow without bound in a long `mkdocs serve`.
+_MAX_CACHED = 3_000
+_NO_STAMP = (0, 0)  # a blob never changes: no (mtime, size) to compare
+
+
+@dataclass(frozen=True)
+class Revision:
+    """Where a snapshot comes from: the repository, the commit and the specs folder in it."""
+
+    repo: Path
+    sha: str
+    folder: str  # the specs folder, from the repository root, POSIX style
+
+    @property
+    def short(self) -> str:
+        return self.sha[:7]
+
+
+# (blob, real path, display path, model) -> parsed file; a blob is parsed once per place.
+_Key = tuple[str, str, str, str]
+_parsed: OrderedDict[_Key, _Parsed] = OrderedDict()
+
+
+def load_revision(repo: Path, rev: str, folder: str, *, cwd: Path | None = None) -> LoadResult:
+    """Load the specs ``folder`` (from the repository root) as it was at ``rev``.
+
+    Paths in diagnostics and sources are shown relative to ``cwd`` (default: the working
+    directory), as for the working tree. Raises :class:`~icp_docs.history.git.GitError` when
+    ``rev`` names no commit.
+    """
+    repo = repo.resolve()
+    at = Revision(repo, resolve(repo, rev), folder.strip("/") or ".")
+    return load_commits(repo, [at.sha], at.folder, cwd=cwd)[at.sha]
+
+
+def load_commits(repo: Path, shas: Sequence[str], folder: str, *,
+                 cwd: Path | None = None) -> dict[str, LoadResult]:
+    """Load the specs at several commits (full shas), reading git twice for all of them: the
+    trees in one batch, then every file not parsed before in another."""
+    here = cwd or Path.cwd()
+    trees = spec_files(repo, shas, folder)
+    files = {sha: _files(folder, trees[sha]) for sha in shas}
+    keys = {(sha, path): (blob, str(repo / path), _display(repo / path, here), kind.__name__)
+            for sha in shas for path, (blob, kind) in files[sha].items()}
+    # One batched read for every file not parsed before, whatever the number of commits.
+    raw = read_blobs(repo, [k[0] for k in keys.values() if k not in _parsed])
+    results = {}
+    for sha in shas:
+        done = {path: _parse(keys[sha, path], raw, kind)
+                for path, (_, kind) in files[sha].items()}
+        book = next((p for path, p in done.items() if files[sha][path][1] is PlaybookSpec),
+                    None)
+        segments = [p for p in done.values() if p is not book]
+        results[sha] = _assemble(Revision(repo, sha, folder), book, segments, here)
+    return results
+
+
+def _files(folder: str, entries: list[TreeEntry]) -> dict[str, tuple[str, type[Any]]]:
+    """path -> (blob, model) of the spec files of a tree, as the loader picks them:
+    playbook.yml (else playbook.yaml) and ``segments/*.yml|yaml``, sorted."""
+    base = PurePosixPath(folder)
+    blobs = {e.path: e.blob for e in entries}
+    found: dict[str, tuple[str, type[Any]]] = {}
+    book = next((str(base / n) for n in ("playbook.yml", "playbook.yaml")
+                 if str(base / n) in blobs), None)
+    if book is not None:
+        found[book] = (blobs[book], PlaybookSpec)
+    for path in sorted(blobs):
+        where = PurePosixPath(path)
+        if where.parent == base / "segments" and where.suffix in (".yml", ".yaml"):
+            found[path] = (blobs[path], SegmentSpec)
+    return found
+
+
+def _assemble(at: Revision, book: _Parsed | None, segments: list[_Parsed],
+              here: Path) -> LoadResult:
+    root = at.repo / at.folder
+    if book is None:
+        missing = Diagnostic(_display(root / "playbook.yml", here), 1, 1, Code.MISSING_PLAYBOOK,
+                             "", f"no playbook.yml in {_display(root, here)} at {at.short}")
+        return assemble(None, segments, root, [missing])
+    # The loader's own cross-file checks: a revision is judged as a checkout of it would be.
+    return assemble(book, segments, root)
+
+
+def seed(playbook: Playbook, *, cwd: Path | None = None) -> None:
+    """Let revisions reuse what the working tree already parsed, file by file.
+
+    A working-tree file whose bytes hash to the blob a revision holds is that blob: its parse
+    (model and positions) is the same, so the newest refresh costs nothing to load and the
+    older ones only their files that differ.
+    """
+    here = cwd or Path.cwd()
+    known: list[tuple[Source, Any, type[Any]]] = [(playbook.source, playbook.spec, PlaybookSpec)]
+    known += [(s.source, s.spec, SegmentSpec) for s in playbook.segments]
+    for source, model, kind in known:
+        file = source.file.resolve()
+        try:
+            raw = file.read_bytes()
+        except OSError:
+            continue
+        blob = hashlib.sha1(b"blob %d\0" % len(raw) + raw).hexdigest()
+        key = (blob, str(file), _display(file, here), kind.__name__)
+        if key not in _parsed:
+            _parsed[key] = _Parsed(_NO_STAMP, Source(key[2], Path(key[1]), source.positions),
+                                   model, [])
+
+
+def _parse(key: _Key, raw: dict[str, bytes | None], model: type[Any]) -> _Parsed:
+    hit = _parsed.get(key)
+    if hit is not None:
+        _parsed.move_to_end(key)
+        return hit
+    blob, file, display, _ = key
+    doc = load_bytes(raw.get(blob) or b"", display)
+    source = Source(display, Path(file), doc.positions)
+    instance, problems = validate(doc, model) if doc.data is not None else (None, [])
+    found = _Parsed(_NO_STAMP, source, instance, doc.diagnostics + problems)
+    _parsed[key] = found
+    if len(_parsed) > _MAX_CACHED:
+        _parsed.popitem(last=False)
+    return found
+
+
+def _display(file: Path, cwd: Path) -> str:
+    try:
+        return os.path.relpath(file, cwd)
+    except ValueError:
+        return str(file)

@@ -1,0 +1,235 @@
+"""The lint rules about wording: vague targeting words, job-title labels, jobs defined by our
+product, vendor language where the customer should speak, and placeholders left in.
+
+These are heuristics over short texts, so each pattern is narrow on purpose: a false warning
+teaches people to switch a rule off.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel
+
+from ..diagnostics import Code, Diagnostic
+from ..spec.load import Segment, Source
+from .registry import Context, Loc, playbook_rule, segment_rule, warn
+
+_VAGUE = re.compile(
+    r"\b(innovative|forward[- ]thinking|world[- ]class|best[- ]in[- ]class|cutting[- ]edge|"
+    r"(?:fast[- ])?growing (?:\w+ )?(?:companies|businesses|startups|firms|brands)|"
+    r"compan(?:y|ies) (?:that|who) wants? to grow|any company|every company|all sizes|"
+    r"everyone|anyone|modern companies|disruptive|synerg\w*|"
+    r"(?:all|any|every|various) industr(?:y|ies))\b",
+    re.IGNORECASE,
+)
+_EVERYWHERE = re.compile(
+    r"^(global|globally|worldwide|anywhere|everywhere|international|all (countries|regions|"
+    r"markets))$", re.IGNORECASE)
+_ENTERPRISE = re.compile(r"\benterprises?\b", re.IGNORECASE)
+
+
+def _targeting_texts(seg: Segment) -> Iterator[tuple[Loc, str]]:
+    spec = seg.spec
+    yield ("label",), spec.label
+    firm = spec.firmographics
+    for name in ("industries", "geographies", "stages", "departments"):
+        for i, text in enumerate(getattr(firm, name)):
+            yield ("firmographics", name, i), text
+    for key, text in firm.other.items():
+        yield ("firmographics", "other", key), text
+
+
+@segment_rule(Code.VAGUE_WORDS)
+def vague_words(ctx: Context, seg: Segment) -> Iterator[Diagnostic]:
+    """Words that sound like targeting but exclude nobody."""
+    firm = seg.spec.firmographics
+    has_size = firm.employees is not None or firm.revenue is not None
+    for loc, text in _targeting_texts(seg):
+        is_geo = loc[:2] == ("firmographics", "geographies")
+        if (match := _VAGUE.search(text)) or (is_geo and (match := _EVERYWHERE.match(text))):
+            yield warn(seg, Code.VAGUE_WORDS, loc,
+                       f"'{match.group(0)}' is too vague to target: say what a seller could "
+                       "check on a list of companies")
+        elif not has_size and (match := _ENTERPRISE.search(text)):
+            yield warn(seg, Code.VAGUE_WORDS, loc,
+                       f"'{match.group(0)}' without a size means nothing: add "
+                       "firmographics.employees or revenue")
+
+
+_TITLE = re.compile(
+    r"\b(ceos?|cfos?|ctos?|coos?|cmos?|cros?|cisos?|cios?|vps?|svps?|evps?|heads? of|chiefs?|"
+    r"directors?|managers?|officers?|engineers?|analysts?|specialists?|founders?|"
+    r"controllers?|administrators?|accountants?|developers?|recruiters?|buyers?)\b",
+    re.IGNORECASE,
+)
+_PURPOSE = re.compile(r"\b(who|that|which|to|with|for|\w+ing)\b", re.IGNORECASE)
+# -ing words that name a department or trade, not an activity: "VP Marketing" is a title.
+_ING_NOUNS = frozenset((
+    "marketing", "engineering", "accounting", "consulting", "manufacturing", "banking",
+    "publishing", "purchasing", "billing", "recruiting", "training", "pricing", "hosting",
+    "computing", "nursing", "shipping", "staffing", "lending", "printing", "clothing",
+    "housing", "catering", "ticketing", "advertising",
+))
+
+
+@segment_rule(Code.JOB_TITLE_LABEL)
+def job_title_label(ctx: Context, seg: Segment) -> Iterator[Diagnostic]:
+    """A label must say WHO they are and WHAT they try to do, not name a job title."""
+    label = seg.spec.label
+    rest = _TITLE.sub(" ", label)
+    if any(m.group(0).lower() not in _ING_NOUNS for m in _PURPOSE.finditer(rest)):
+        return
+    if _TITLE.search(label):
+        yield warn(seg, Code.JOB_TITLE_LABEL, ("label",),
+                   f"'{label}' reads like a job title; describe who they are and what they try "
+                   "to do (e.g. 'Ops-heavy clinics automating patient intake')")
+    else:
+        yield warn(seg, Code.JOB_TITLE_LABEL, ("label",),
+                   f"'{label}' says who they are but not what they try to do (e.g. 'Ops-heavy "
+                   "clinics automating patient intake')")
+
+
+_PRODUCT_JOB = re.compile(
+    r"^\s*(companies|teams|businesses|organi[sz]ations|firms|customers|people|users|accounts)"
+    r"\s+(that|who|which)\s+(needs?|wants?|requires?|are looking for|use)\b"
+    r"|\b(need|want|looking for|buy)s?\s+(a|an|some|better|new)\s+([\w-]+\s+){0,3}"
+    r"(tool|platform|software|solution|app|system|product)s?\b",
+    re.IGNORECASE,
+)
+
+
+@segment_rule(Code.PRODUCT_DEFINED_JOB)
+def product_defined_job(ctx: Context, seg: Segment) -> Iterator[Diagnostic]:
+    """Jobs written as "companies that need <our product>" are solution-thinking."""
+    for i, job in enumerate(seg.spec.jobs_to_be_done):
+        if _PRODUCT_JOB.search(job):
+            yield warn(seg, Code.PRODUCT_DEFINED_JOB, ("jobs_to_be_done", i),
+                       "this job is defined by a product; write what the customer is trying "
+                       "to get done, in their words")
+
+
+_VENDOR = re.compile(
+    r"\b(our (platform|solution|product|tool|software)|leverag\w*|synerg\w*|seamless\w*|"
+    r"empower\w*|unlock\w*|best[- ]in[- ]class|world[- ]class|value proposition|streamlin\w*|"
+    r"end[- ]to[- ]end|holistic|turnkey|game[- ]chang\w*|next[- ]gen\w*|revolutioni[sz]\w*|"
+    r"cutting[- ]edge|robust|scalable|frictionless)\b",
+    re.IGNORECASE,
+)
+_FIRST_PERSON = re.compile(
+    r"\b(i|i['\u2019](?:m|ve|ll|d)|me|my|mine|myself|we|we['\u2019](?:re|ve|ll|d)|us|our|ours|"
+    r"ourselves|let['\u2019]s)\b",
+    re.IGNORECASE,
+)
+# Someone describing the customer rather than the customer speaking.
+_THIRD_PERSON = re.compile(
+    r"\b(they|them|their|theirs|themselves|he|she|his|her|the (customer|prospect|buyer|client)s?)"
+    r"\b|^\s*(customers|prospects|buyers|clients|companies|teams|businesses|organi[sz]ations|"
+    r"firms|users)\b",
+    re.IGNORECASE,
+)
+
+
+def _journey_quotes(seg: Segment) -> Iterator[tuple[Loc, str]]:
+    for stage, value in seg.spec.journey.items():
+        if isinstance(value, str):
+            yield ("journey", stage), value
+        else:
+            yield ("journey", stage, "quote"), value.quote
+
+
+@segment_rule(Code.VENDOR_LANGUAGE)
+def vendor_language(ctx: Context, seg: Segment) -> Iterator[Diagnostic]:
+    """Journey quotes must be what the customer says, not what we say."""
+    for loc, quote in _journey_quotes(seg):
+        if match := _VENDOR.search(quote):
+            yield warn(seg, Code.VENDOR_LANGUAGE, loc,
+                       f"'{match.group(0)}' is vendor language; write the quote as the "
+                       "customer would say it")
+
+
+@playbook_rule(Code.VENDOR_LANGUAGE)
+def vendor_language_stages(ctx: Context) -> Iterator[Diagnostic]:
+    """The playbook's stage examples are customer quotes too."""
+    for i, stage in enumerate(ctx.playbook.spec.journey_stages):
+        if match := _VENDOR.search(stage.example):
+            yield ctx.playbook.source.diagnostic(
+                Code.VENDOR_LANGUAGE, ("journey_stages", i, "example"),
+                f"'{match.group(0)}' is vendor language; write the example as the customer "
+                "would say it")
+
+
+_NOT_THEIR_WORDS = "describes the customer instead of quoting them; write it in the first " \
+    "person, as they would say it"
+
+
+def _described(text: str) -> bool:
+    return not _FIRST_PERSON.search(text) and bool(_THIRD_PERSON.search(text))
+
+
+@segment_rule(Code.NOT_THEIR_WORDS)
+def not_their_words(ctx: Context, seg: Segment) -> Iterator[Diagnostic]:
+    """Jobs and journey quotes are in the customer's own words: "I ...", "we ..."."""
+    jobs = [(("jobs_to_be_done", i), job) for i, job in enumerate(seg.spec.jobs_to_be_done)
+            if not _PRODUCT_JOB.search(job)]  # already a product-defined-job warning
+    for loc, text in [*jobs, *_journey_quotes(seg)]:
+        if _described(text):
+            yield warn(seg, Code.NOT_THEIR_WORDS, loc, f"'{_short(text)}' {_NOT_THEIR_WORDS}")
+
+
+@playbook_rule(Code.NOT_THEIR_WORDS)
+def not_their_words_stages(ctx: Context) -> Iterator[Diagnostic]:
+    """The stage examples are quotes too."""
+    for i, stage in enumerate(ctx.playbook.spec.journey_stages):
+        if _described(stage.example):
+            yield ctx.playbook.source.diagnostic(
+                Code.NOT_THEIR_WORDS, ("journey_stages", i, "example"),
+                f"'{_short(stage.example)}' {_NOT_THEIR_WORDS}")
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 50 else text[:47] + "..."
+
+
+_PLACEHOLDER = re.compile(r"(?<![\w-])(?:TODO|TBD|FIXME)(?![\w-])|(?i:lorem ipsum)")
+
+
+def _strings(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _strings(getattr(value, name), (*loc, name))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, (*loc, i))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, (*loc, key))
+
+
+def _placeholders(source: Source, spec: BaseModel) -> Iterator[Diagnostic]:
+    # A quick look over the whole spec first: walking every field is ten times slower.
+    dumped = spec.model_dump_json()
+    if not any(word in dumped for word in ("TODO", "TBD", "FIXME")) and \
+            "lorem ipsum" not in dumped.lower():
+        return
+    for loc, text in _strings(spec, ()):
+        if match := _PLACEHOLDER.search(text):
+            yield source.diagnostic(Code.PLACEHOLDER, loc,
+                                    f"placeholder '{match.group(0)}' left in; write the real "
+                                    "text or remove the field")
+
+
+@segment_rule(Code.PLACEHOLDER)
+def placeholder(ctx: Context, seg: Segment) -> Iterator[Diagnostic]:
+    """A TODO left from `icp-docs new segment` would be published and printed as it is."""
+    yield from _placeholders(seg.source, seg.spec)
+
+
+@playbook_rule(Code.PLACEHOLDER)
+def placeholder_playbook(ctx: Context) -> Iterator[Diagnostic]:
+    """The same, in playbook.yml."""
+    yield from _placeholders(ctx.playbook.source, ctx.playbook.spec)

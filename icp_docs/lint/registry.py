@@ -1,0 +1,52 @@
+"""Where lint rules register, and what every rule receives.
+
+A rule is a small function decorated with its code; it yields warnings and reads only the
+loaded models (never files, never MkDocs). Playbook rules run once, segment rules once per
+valid segment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from ..diagnostics import Code, Diagnostic
+from ..spec.load import Playbook, Segment
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every rule may look at: the playbook, and today's date (fixed in tests)."""
+
+    playbook: Playbook
+    today: dt.date
+
+
+PlaybookRule = Callable[[Context], Iterator[Diagnostic]]
+SegmentRule = Callable[[Context, Segment], Iterator[Diagnostic]]
+PLAYBOOK_RULES: list[tuple[Code, PlaybookRule]] = []
+SEGMENT_RULES: list[tuple[Code, SegmentRule]] = []
+
+
+def playbook_rule(code: Code) -> Callable[[PlaybookRule], PlaybookRule]:
+    """Register a rule that looks at the playbook as a whole."""
+    def register(fn: PlaybookRule) -> PlaybookRule:
+        PLAYBOOK_RULES.append((code, fn))
+        return fn
+    return register
+
+
+def segment_rule(code: Code) -> Callable[[SegmentRule], SegmentRule]:
+    """Register a rule that looks at one segment at a time."""
+    def register(fn: SegmentRule) -> SegmentRule:
+        SEGMENT_RULES.append((code, fn))
+        return fn
+    return register
+
+
+def warn(seg: Segment, code: Code, loc: Loc, message: str, *, key: bool = False) -> Diagnostic:
+    """A warning about ``loc`` in a segment's file, at that value's line."""
+    return seg.source.diagnostic(code, loc, message, key=key)

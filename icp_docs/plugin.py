@@ -1,0 +1,212 @@
+"""The MkDocs plugin ``icp``: the playbook pages as generated files, nothing written to disk.
+
+A thin adapter: loading and linting live in :mod:`icp_docs.lint`, the pages in
+:mod:`icp_docs.render.pages`, every decision in :mod:`icp_docs.render.site`. The hooks only
+pass data between MkDocs and those functions.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Literal
+
+import jinja2
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page as MkPage
+
+from .diagnostics import Diagnostic, format_all, summary
+from .lint import check
+from .printing import assets as print_assets
+from .render import site
+from .render.environment import TemplateProblem
+from .render.pages import Page, render_pages, render_problem_pages, stand_ins
+from .spec.load import LoadResult, Playbook, SpecCache
+
+log = logging.getLogger("mkdocs.plugins.icp")
+
+
+class IcpConfig(base.Config):  # type: ignore[no-untyped-call]
+    """The plugin's options in ``mkdocs.yml``."""
+
+    enabled = c.Type(bool, default=True)
+    specs_dir = c.Type(str, default="specs")
+    prefix = c.Type(str, default="playbook")
+    templates = c.Type(str, default="overrides/icp/")
+    strict = c.Type(bool, default=False)
+    lint_disable = c.ListOfItems(c.Type(str), default=[])
+    noindex = c.Type(bool, default=True)
+    nav = c.Type(bool, default=True)
+    nav_title = c.Type(str, default="Playbook")
+    history = c.Type(bool, default=True)
+
+
+class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
+    """Adds the playbook pages (see :func:`icp_docs.render.pages.render_pages`)."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.serving = False
+        self.cache = SpecCache()  # kept across serve rebuilds: only changed files re-parse
+        self.previous: list[Page] = []
+        self.generated: set[str] = set()
+        self.scratch: site.Scratch | None = None
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"],
+                   dirty: bool) -> None:
+        # Defining on_startup also keeps this instance (and its cache) across serve rebuilds.
+        self.serving = command == "serve"
+        if self.serving and dirty:
+            self.scratch = site.Scratch()
+
+    def on_shutdown(self) -> None:
+        if self.scratch is not None:
+            self.scratch.remove()
+
+    def _root(self, config: MkDocsConfig) -> Path:
+        return Path(config.config_file_path or ".").resolve().parent
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return config
+        for name, settings in site.missing_extensions(config.markdown_extensions,
+                                                      config.mdx_configs).items():
+            if name not in config.markdown_extensions:
+                config.markdown_extensions.append(name)
+            config.mdx_configs[name] = settings
+        _material_icons(config)
+        print_assets.add_to_config(config.extra_css, config.extra_javascript)
+        if config.nav is not None and self.config.nav:
+            prefix = self.config.prefix.strip("/")
+            if not site.mentions_prefix(config.nav, prefix):
+                config.nav.append({self.config.nav_title: site.nav_paths(prefix)})
+        return config
+
+    # After other plugins' on_files (the default priority is 0), so that a plugin that
+    # filters files cannot drop pages it never saw; before the nav is built, which needs them.
+    @event_priority(-50)
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        if not self.config.enabled:
+            return files
+        pages = self._pages(config)
+        for page in pages:
+            if files.get_file_from_path(page.path) is not None:
+                raise PluginError(f"icp: {page.path} exists in {config.docs_dir}; the "
+                                  "playbook pages are generated, remove it or change 'prefix'")
+            inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            if self.scratch is None:
+                file = File.generated(config, page.path, content=page.markdown,
+                                      inclusion=inclusion)
+            else:  # serve --dirty: unchanged pages keep their file time and are not rebuilt
+                source = str(self.scratch.put(page.path, page.markdown))
+                file = File.generated(config, page.path, abs_src_path=source,
+                                      inclusion=inclusion)
+            if page.source is not None:
+                file.edit_uri = site.edit_path(page.source, Path(config.docs_dir))
+            files.append(file)
+        have = {f.src_uri for f in files}
+        for uri, src in print_assets.files_to_add(have).items():
+            files.append(File.generated(config, uri, abs_src_path=str(src)))
+        self.generated = {p.path for p in pages}
+        return files
+
+    def _pages(self, config: MkDocsConfig) -> list[Page]:
+        root = self._root(config)
+        strict = self.config.strict or bool(config.strict)
+        result = check(root / self.config.specs_dir, disable=self.config.lint_disable,
+                       cache=self.cache)
+        for level, line in site.report_levels(result.diagnostics, strict=strict):
+            log.log(level, line)
+        if not self.serving and site.fails(result.diagnostics, strict=self.config.strict):
+            raise PluginError(_failure(result.diagnostics, strict=self.config.strict))
+        templates = root / self.config.templates
+        try:
+            pages = self._render(result, templates)
+        except TemplateProblem as exc:
+            raise PluginError(f"icp: {exc}") from None
+        pages += stand_ins(self.previous, pages) if self.serving else []
+        self.previous = [p for p in pages if p.kind != "broken"] or self.previous
+        return pages
+
+    def _render(self, result: LoadResult, templates: Path) -> list[Page]:
+        prefix = self.config.prefix
+        if result.playbook is None:
+            return render_problem_pages(result.diagnostics, prefix=prefix,
+                                        templates_dir=templates)
+        history, revisions = (None, None)
+        if self.config.history:
+            history, revisions = _history(result.playbook)
+        return render_pages(result.playbook, prefix=prefix, templates_dir=templates,
+                            history=history, revisions=revisions, broken=result.broken)
+
+    def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig,
+               files: Files) -> jinja2.Environment | None:
+        # MkDocs compiles the theme's templates again on every build, and on every reload of
+        # `mkdocs serve`; with Jinja's bytecode cache (keyed by each template's checksum) that
+        # is done once per machine instead.
+        if self.config.enabled and env.bytecode_cache is None:
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache()
+        return env
+
+    # Last (after other plugins' on_post_page) so that the robots tag lands in the final
+    # HTML, whatever the theme or a minifier did before.
+    @event_priority(-100)
+    def on_post_page(self, output: str, *, page: MkPage, config: MkDocsConfig) -> str | None:
+        if self.config.enabled and self.config.noindex and page.file.src_uri in self.generated:
+            return site.add_robots(output)
+        return output
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig,
+                 builder: Any) -> LiveReloadServer | None:
+        if not self.config.enabled:
+            return server
+        root = self._root(config)
+        for folder in (root / self.config.specs_dir, root / self.config.templates):
+            if folder.is_dir():
+                server.watch(str(folder))
+        return server
+
+
+def _material_icons(config: MkDocsConfig) -> None:
+    """Material's icons (``:material-check:``) in the generated pages, when the theme is
+    Material and the site has not set up the emoji extension itself."""
+    if config.theme.name != "material" or "pymdownx.emoji" in config.markdown_extensions:
+        return
+    try:
+        from material.extensions import emoji  # type: ignore[import-untyped]
+    except ImportError:  # pragma: no cover - Material ships it
+        return
+    config.markdown_extensions.append("pymdownx.emoji")
+    config.mdx_configs["pymdownx.emoji"] = {
+        "emoji_index": emoji.twemoji, "emoji_generator": emoji.to_svg,
+    }
+
+
+def _failure(diagnostics: list[Diagnostic], *, strict: bool) -> str:
+    failing = [d for d in diagnostics if strict or d.severity == "error"]
+    return f"icp: the specs have {summary(failing)}:\n{format_all(failing)}"
+
+
+def _history(playbook: Playbook) -> tuple[Any, dict[str, str] | None]:
+    """The change history and each segment's last revision, from git, when available."""
+    try:
+        from .history.changelog import load_history
+        from .history.git import last_revisions
+    except ImportError:  # pragma: no cover - a site without the history package
+        return None, None
+    history = load_history(playbook)
+    if history.warning:
+        # INFO, not WARNING: a shallow CI clone must not fail `mkdocs build --strict`;
+        # the change log page shows the same notice as an admonition.
+        log.info("icp: %s", history.warning)
+    files = {s.source.file: s.id for s in playbook.segments}
+    found = last_revisions(playbook.root, list(files))
+    revisions = {files[f]: rev for f, rev in found.items() if f in files}
+    return history, revisions

@@ -1,0 +1,115 @@
+"""``icp-docs checklists --pdf OUT.pdf``: print the qualification checklists from the built site.
+
+The all-checklists page prints one segment per sheet, in tier order; ``--segment ID`` prints one
+segment's sheet. The site is built first (into a temporary folder) when ``--site`` does not
+exist. The PDF is written next to its final name and moved into place, so a failed print never
+leaves half a file, and an existing file that is not a PDF is never overwritten.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .browser import Fit, Paper, Printer, PrintError, serve
+from .site import Checklists, build_site, find_checklists
+
+PDF_MAGIC = b"%PDF-"
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the command; returns the exit code (0 printed, 1 a problem, explained on stderr)."""
+    try:
+        out = check_output(Path(args.pdf))
+        printer = Printer()
+        printer.check()
+        with site_folder(Path(args.site), Path(args.config)) as site:
+            pages = find_checklists(site)
+            target = page_to_print(pages, args.segment)
+            with serve(site) as base, printer:
+                data, fits = printer.pdf(base + target, args.paper)
+        if not fits:
+            raise PrintError(f"{target} in {args.site} shows no checklist: does the playbook "
+                             "have a valid segment? (icp-docs validate)")
+        write_pdf(out, data)
+    except PrintError as exc:
+        print(f"icp-docs: {exc}", file=sys.stderr)
+        return 1
+    for line in fit_warnings(fits, args.paper):
+        print(f"icp-docs: warning: {line}", file=sys.stderr)
+    print(out)
+    return 0
+
+
+def check_output(out: Path) -> Path:
+    """The output file, refused when it is a folder or an existing file that is not a PDF."""
+    if out.is_dir():
+        raise PrintError(f"{out} is a folder; give a file name such as {out / 'checklists.pdf'}")
+    if out.exists():
+        try:
+            with out.open("rb") as existing:
+                head = existing.read(len(PDF_MAGIC))
+        except OSError as exc:
+            raise PrintError(f"{out} cannot be read ({exc.strerror}); not overwriting it") from exc
+        if head != PDF_MAGIC:
+            raise PrintError(f"{out} exists and is not a PDF; not overwriting it")
+    if not out.parent.is_dir():
+        raise PrintError(f"{out.parent} does not exist; create the folder first")
+    return out
+
+
+@contextmanager
+def site_folder(site: Path, config: Path) -> Iterator[Path]:
+    """The built site: ``site`` when it exists, else a temporary build of ``config``."""
+    if site.exists():
+        yield site
+        return
+    with tempfile.TemporaryDirectory(prefix="icp-docs-site-") as tmp:
+        print(f"icp-docs: {site} not found; building the site with {config}", file=sys.stderr)
+        build_site(config.resolve(), Path(tmp))
+        yield Path(tmp)
+
+
+def page_to_print(pages: Checklists, segment: str | None) -> str:
+    """The URL path of the page to print: the all-checklists page, or one segment's."""
+    if segment is None:
+        if (pack := pages.pack()) is None:
+            raise PrintError(f"{pages.root} has no all-checklists page ({pages.prefix}/"
+                             "checklists/); rebuild the site with the icp plugin")
+        return pack
+    if (page := pages.segment(segment)) is None:
+        known = ", ".join(pages.segment_ids()) or "none"
+        raise PrintError(f"unknown segment '{segment}': no checklist page for it in "
+                         f"{pages.root} (segments: {known})")
+    return page
+
+
+def write_pdf(out: Path, data: bytes) -> None:
+    """Write ``data`` to ``out`` through a temporary file in the same folder."""
+    if not data.startswith(PDF_MAGIC):
+        raise PrintError("Chromium did not produce a PDF")
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, out)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise PrintError(f"{out} could not be written: {exc.strerror}") from exc
+
+
+def fit_warnings(fits: list[Fit], paper: Paper) -> Iterator[str]:
+    """A line for every checklist that needed shrinking, or that spills over even so."""
+    for fit in fits:
+        name = fit.id.removeprefix("checklist-") or "a checklist"
+        if not fit.fits:
+            yield (f"{name} does not fit one {paper} page even in small type and spills onto "
+                   "the next; shorten its criteria (lint rule W117 checklist-too-long)")
+        elif fit.shrunk:
+            yield (f"{name} was shrunk to fit one {paper} page; shorten its criteria (lint "
+                   "rule W117 checklist-too-long)")

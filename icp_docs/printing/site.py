@@ -1,0 +1,92 @@
+"""The built site the checklists are printed from: find its checklist pages, or build it.
+
+Pages are found in the built HTML rather than computed from the plugin's settings, so a site
+built with another ``prefix``, or copied from CI, prints the same way.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .browser import PrintError
+
+PACK = "checklists"
+DEFAULT_PREFIX = "playbook"
+
+
+@dataclass(frozen=True)
+class Checklists:
+    """Where a built site keeps its checklist pages: ``root/<prefix>/...``."""
+
+    root: Path
+    prefix: str  # posix path from the site root, "" when the pages are at the top
+
+    def _page(self, *parts: str) -> str | None:
+        base = "/".join(p for p in (self.prefix, *parts) if p)
+        for page, url in ((f"{base}/index.html", f"{base}/"), (f"{base}.html", f"{base}.html")):
+            if (self.root / page).is_file():
+                return url
+        return None
+
+    def pack(self) -> str | None:
+        """The URL path (from the site root) of the all-checklists page, if built."""
+        return self._page(PACK)
+
+    def segment(self, segment_id: str) -> str | None:
+        """The URL path of one segment's checklist page, if built."""
+        if "/" in segment_id or segment_id in ("", ".", ".."):
+            return None
+        return self._page("segments", segment_id, "checklist")
+
+    def segment_ids(self) -> list[str]:
+        """Every segment with a built checklist page, by id."""
+        folder = self.root / self.prefix / "segments"
+        if not folder.is_dir():
+            return []
+        return sorted(p.name for p in folder.iterdir() if self.segment(p.name) is not None)
+
+
+def find_checklists(site: Path) -> Checklists:
+    """The checklist pages of a built site; :class:`PrintError` when it has none."""
+    if not site.is_dir():
+        raise PrintError(f"{site} is not a folder")
+    preferred = Checklists(site, DEFAULT_PREFIX)
+    if preferred.pack() or preferred.segment_ids():
+        return preferred
+    # Another prefix: the shallowest "checklists" page that sits beside a "segments" folder.
+    found = sorted(site.glob(f"**/{PACK}/index.html"), key=lambda p: len(p.parts))
+    found += sorted(site.glob(f"**/{PACK}.html"), key=lambda p: len(p.parts))
+    for page in found:
+        parent = page.parent.parent if page.name == "index.html" else page.parent
+        prefix = parent.relative_to(site).as_posix()
+        candidate = Checklists(site, "" if prefix == "." else prefix)
+        if candidate.pack():
+            return candidate
+    raise PrintError(f"{site} has no checklist pages: is the icp plugin listed under plugins "
+                     "in mkdocs.yml, and was the site built with it?")
+
+
+def build_site(config: Path, out: Path) -> None:
+    """``mkdocs build`` of ``config`` into ``out``; :class:`PrintError` with MkDocs' own last
+    words when the build fails."""
+    if not config.is_file():
+        raise PrintError(f"{config}: no such file; the site is not built yet and there is no "
+                         "mkdocs.yml to build it with (use --site DIR or --config FILE)")
+    command = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--config-file", str(config),
+               "--site-dir", str(out)]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8",
+                              errors="replace", env=env, cwd=config.parent, check=False)
+    except OSError as exc:
+        raise PrintError(f"could not run mkdocs: {exc}") from exc
+    if done.returncode != 0:
+        said = [line for line in (done.stderr + done.stdout).splitlines() if line.strip()]
+        if any("No module named mkdocs" in line for line in said):
+            raise PrintError("MkDocs is not installed; pip install 'icp-docs[site]'")
+        tail = "\n".join("  " + line for line in said[-15:])
+        raise PrintError(f"mkdocs build of {config} failed:\n{tail}")

@@ -1,0 +1,210 @@
+"""Text filters: spec text -> safe HTML that survives the Markdown engine that reads it next.
+
+Spec text is plain text with inline Markdown. The way to a page is three steps, each done by a
+library built for it rather than by our own regexes:
+
+1. markdown-it-py renders the Markdown with raw HTML switched off, so ``<script>`` is text;
+2. nh3 (ammonia) keeps only an allow-list of tags and attributes, and links to http(s) and
+   mailto only;
+3. the sanitised HTML is re-emitted (stdlib :class:`html.parser.HTMLParser`) with every
+   Markdown-significant ASCII character of its text and attributes written as a numeric
+   character reference, so that Python-Markdown (and its extensions: tables, attr_list, emoji,
+   task lists...) sees nothing it could re-interpret, while a browser shows the same text.
+
+The result is one line without raw newlines: it cannot end a table row or a list item early.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Iterable
+from functools import lru_cache
+from html.parser import HTMLParser
+
+import nh3
+from markdown_it import MarkdownIt
+
+INLINE_TAGS = frozenset({"em", "strong", "code", "a", "del"})
+BLOCK_TAGS = INLINE_TAGS | frozenset(
+    {"p", "ul", "ol", "li", "blockquote", "pre", "br", "hr", "h3", "h4", "h5", "h6"}
+)
+ATTRIBUTES = {"a": {"href", "title"}}
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+_VOID = frozenset({"br", "hr"})
+
+# Characters that some Markdown syntax (core or a pymdownx / attr_list / emoji extension) gives
+# meaning to in the middle of a line, plus the HTML specials and line breaks. Line-start syntax
+# (``-``, ``+``, ``#``, ``1.``, ``>``) cannot apply: our text never starts a line. ``!`` and
+# ``(`` only matter next to ``[``, which is escaped. The rest stays readable in the Markdown.
+_SIGNIFICANT = "\\`*_{}[]<>|:~^=$&\n\r\t"
+_ESCAPES = {ord(c): f"&#{ord(c)};" for c in _SIGNIFICANT}
+# ``'``, ``"`` and ``#`` matter inside attribute values and at a line start; text never starts
+# a line here, but attribute values need the quote escaped.
+_ATTR_ESCAPES = {**_ESCAPES, ord('"'): "&#34;", ord("'"): "&#39;"}
+
+
+# Text without any of these characters has no inline Markdown and no HTML in it: the whole
+# pipeline would give back the text itself, escaped. Most spec text is like that, so skipping
+# the parser and the sanitiser for it is the main saving of a large playbook's build.
+_MARKUP_CHARS = frozenset("*_`[]<>&\\!~\n\r")
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    # "commonmark" has no tables, no linkify; html=False makes raw HTML plain text.
+    return MarkdownIt("commonmark", {"html": False})
+
+
+def escape_text(text: str) -> str:
+    """Plain text as Markdown-inert HTML text: every significant character as an entity."""
+    return text.translate(_ESCAPES)
+
+
+class _Rebuilder(HTMLParser):
+    """Re-emits sanitised HTML with its text and attribute values made Markdown-inert."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        parts = "".join(f' {k}="{(v or "").translate(_ATTR_ESCAPES)}"' for k, v in attrs)
+        self.out.append(f"<{tag}{parts}>")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in _VOID:
+            self.out.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(escape_text(data))
+
+
+def _sanitise(rendered: str, tags: frozenset[str]) -> str:
+    clean = nh3.clean(
+        rendered,
+        tags=set(tags),
+        attributes={k: set(v) for k, v in ATTRIBUTES.items()},
+        url_schemes=set(URL_SCHEMES),
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+    rebuilder = _Rebuilder()
+    rebuilder.feed(clean)
+    rebuilder.close()
+    return "".join(rebuilder.out)
+
+
+@lru_cache(maxsize=4096)
+def inline(text: object) -> str:
+    """Inline Markdown (emphasis, code, http(s)/mailto links) as safe one-line HTML."""
+    if text is None:
+        return ""
+    text = str(text)
+    if _MARKUP_CHARS.isdisjoint(text):
+        return escape_text(text)
+    rendered = _parser().renderInline(text)
+    # A soft line break inside a table cell would end the row: make it a space.
+    return _sanitise(rendered.replace("\n", " "), INLINE_TAGS)
+
+
+@lru_cache(maxsize=1024)
+def block(text: object) -> str:
+    """Block Markdown (paragraphs, lists, quotes, code) as safe one-line HTML.
+
+    Headings are pushed down to h3 and below so a spec cannot outrank the page's own outline.
+    """
+    if text is None:
+        return ""
+    tokens = _parser().parse(str(text))
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, max(3, int(token.tag[1]) + 2))}"
+    rendered = _parser().renderer.render(tokens, _parser().options, {})
+    # One raw HTML block on one line: Python-Markdown stashes it whole and never parses inside.
+    return f'<div class="icp-prose">{_sanitise(rendered, BLOCK_TAGS)}</div>'
+
+
+def text_only(text: object) -> str:
+    """The words of inline Markdown without any markup: for titles, nav labels, alt texts."""
+    if text is None:
+        return ""
+    text = str(text)
+    if _MARKUP_CHARS.isdisjoint(text):
+        return text.strip()
+    rendered = _parser().renderInline(text).replace("\n", " ")
+    return html.unescape(nh3.clean(rendered, tags=set()))
+
+
+def title(text: object) -> str:
+    """A page title for front matter: themes put it into ``<title>`` and the nav unescaped."""
+    return text_only(text).translate(_ATTR_ESCAPES)
+
+
+def inline_list(items: Iterable[object] | None, sep: str = ", ") -> str:
+    """Several spec texts on one line, each rendered with :func:`inline`; ``sep`` is ours."""
+    return sep.join(inline(item) for item in items or ())
+
+
+def plain(text: object) -> str:
+    """Text shown as it is (no Markdown), e.g. ids and enum values, made inert."""
+    return "" if text is None else escape_text(str(text))
+
+
+def attr(text: object) -> str:
+    """A value for an HTML attribute or a link target we build ourselves."""
+    return ("" if text is None else str(text)).translate(_ATTR_ESCAPES)
+
+
+def number(value: float | int | None) -> str:
+    """1500 -> "1,500"; 2.5 -> "2.5"."""
+    if value is None:
+        return ""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def span(low: float | int | None, high: float | int | None, unit: str = "") -> str:
+    """A range as people write it: "200-1,500", "200+", "up to 1,500"."""
+    suffix = f" {unit}" if unit else ""
+    if low is not None and high is not None:
+        text = number(low) if low == high else f"{number(low)}-{number(high)}"
+    elif low is not None:
+        text = f"{number(low)}+"
+    elif high is not None:
+        text = f"up to {number(high)}"
+    else:
+        return "any"
+    return escape_text(text + suffix)
+
+
+def money(value: float | int | None, currency: str) -> str:
+    """An amount with its currency: "USD 40,000"."""
+    return "" if value is None else escape_text(f"{currency} {number(value)}")
+
+
+def money_span(low: float | int | None, high: float | int | None, currency: str) -> str:
+    """A money range: "USD 30,000,000-250,000,000"."""
+    if low is None and high is None:
+        return "any"
+    return escape_text(f"{currency} ") + span(low, high)
+
+
+def humanize(value: object) -> str:
+    """An enum value for people: "closed_won" -> "Closed won"."""
+    text = str(value).replace("_", " ").replace("-", " ")
+    return escape_text(text[:1].upper() + text[1:])
+
+
+def date(value: dt.date | None) -> str:
+    """ISO dates, as the specs write them."""
+    return "" if value is None else value.isoformat()
+
+
+def cell(html_text: str) -> str:
+    """A table cell never empty (Python-Markdown drops a row's trailing empty cells)."""
+    return html_text if html_text.strip() else "—"

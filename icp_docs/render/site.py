@@ -1,0 +1,131 @@
+"""The decisions the MkDocs plugin makes, as pure functions (no MkDocs import).
+
+The plugin (:mod:`icp_docs.plugin`) only moves data between MkDocs and these functions, so
+each choice here is tested without building a site.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..diagnostics import Diagnostic
+from .pages import Paths
+
+# Extensions the generated pages rely on, with the settings they need. Added to a site's
+# mkdocs.yml when missing; a setting the site already chose is never replaced.
+REQUIRED_EXTENSIONS: dict[str, dict[str, Any]] = {
+    "admonition": {},
+    "attr_list": {},
+    "md_in_html": {},
+    "tables": {},
+    "toc": {"permalink": True},
+    "pymdownx.details": {},
+    "pymdownx.superfences": {},
+    # Real, clickable checkboxes on the qualification checklists.
+    "pymdownx.tasklist": {"custom_checkbox": True, "clickable_checkbox": True},
+}
+
+ROBOTS = '<meta name="robots" content="noindex, nofollow">'
+
+
+def missing_extensions(present: Sequence[str | dict[str, Any]],
+                       configs: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Extensions to add (name -> settings): the required ones not present, and the task
+    list's two settings when the site enabled it without them."""
+    names = {next(iter(e)) if isinstance(e, dict) else e for e in present}
+    found = {name: dict(cfg) for name, cfg in REQUIRED_EXTENSIONS.items() if name not in names}
+    tasklist = configs.get("pymdownx.tasklist")
+    if "pymdownx.tasklist" in names and isinstance(tasklist, dict | type(None)):
+        extra = {k: v for k, v in REQUIRED_EXTENSIONS["pymdownx.tasklist"].items()
+                 if k not in (tasklist or {})}
+        if extra:
+            found["pymdownx.tasklist"] = {**(tasklist or {}), **extra}
+    return found
+
+
+def mentions_prefix(nav: Any, prefix: str) -> bool:
+    """Whether an explicit nav already links to any playbook page."""
+    if isinstance(nav, str):
+        return nav.lstrip("/").startswith(f"{prefix}/") if prefix else nav == "index.md"
+    if isinstance(nav, dict):
+        return any(mentions_prefix(v, prefix) for v in nav.values())
+    if isinstance(nav, list):
+        return any(mentions_prefix(v, prefix) for v in nav)
+    return False
+
+
+def nav_paths(prefix: str) -> list[str]:
+    """The pages of the playbook's nav section: a bounded list (overview, segments,
+    checklists, anti-ICP, journey, change log), whatever the number of segments.
+
+    Material renders the whole nav into every page, so a nav that grew with the segments
+    would make the build grow with the square of the page count. Segment, persona and
+    checklist pages are reached from the overview and the segment pages instead.
+    """
+    paths = Paths(prefix)
+    return [paths.overview(), paths.segments(), paths.checklists(), paths.anti_icp(),
+            paths.journey(), paths.changelog()]
+
+
+def edit_path(source: Path, docs_dir: Path) -> str:
+    """The YAML file's path relative to the docs folder (MkDocs joins it to ``edit_uri``,
+    which points at the docs folder in the repository; ``../specs/...`` then resolves to the
+    spec file in the same repository)."""
+    return Path(os.path.relpath(source.resolve(), docs_dir.resolve())).as_posix()
+
+
+def report_levels(diagnostics: Iterable[Diagnostic], *, strict: bool) -> list[tuple[int, str]]:
+    """(log level, line) for each diagnostic: errors always at ERROR; lint warnings at
+    WARNING in strict mode (MkDocs counts those and fails) and at INFO otherwise."""
+    out = []
+    for d in sorted(diagnostics):
+        if d.severity == "error":
+            level = logging.ERROR
+        else:
+            level = logging.WARNING if strict else logging.INFO
+        out.append((level, d.format()))
+    return out
+
+
+def fails(diagnostics: Iterable[Diagnostic], *, strict: bool) -> bool:
+    """Whether a build must stop: on any error; on any warning too with the plugin's own
+    ``strict`` option (``mkdocs build --strict`` needs no help: MkDocs counts the warnings
+    we log and stops by itself)."""
+    return any(d.severity == "error" or strict for d in diagnostics)
+
+
+class Scratch:
+    """A private folder (never ``docs/`` or ``specs/``) holding each page's Markdown, for
+    ``mkdocs serve --dirty``: a page is written only when its Markdown changed, so MkDocs,
+    which compares file times in a dirty build, rebuilds just the pages an edit touched."""
+
+    def __init__(self) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="icp-docs-serve-"))
+        self.written: dict[str, str] = {}
+
+    def put(self, path: str, markdown: str) -> Path:
+        target = self.root / path
+        if self.written.get(path) != markdown:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(markdown, encoding="utf-8")
+            self.written[path] = markdown
+        return target
+
+    def remove(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def add_robots(html: str) -> str:
+    """``<meta name="robots" content="noindex">`` into a page's head, once."""
+    if 'name="robots"' in html:
+        return html
+    head = html.find("</head>")
+    if head < 0:
+        return html
+    return html[:head] + ROBOTS + html[head:]

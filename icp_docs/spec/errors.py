@@ -1,0 +1,216 @@
+"""Pydantic's validation errors as diagnostics a RevOps lead understands.
+
+Pydantic reports an error as a ``loc`` (a path through the data, with the names of union
+branches mixed in), a ``type`` and an ``input``. Here the branch names are taken out by walking
+the ``loc`` along the data itself (a user's own key, say a journey stage called ``Decision``,
+is never mistaken for one), a union's errors are reduced to the branch the value was meant for,
+and each error gets a message, a code and the line and column to blame.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..diagnostics import Code, Diagnostic
+from .models import SLUG_PATTERN
+from .yaml import Document, Loc, field_path
+
+_SLUG_HELP = "use lowercase letters, digits and single hyphens, at most 64 characters"
+
+#: What a value of each pydantic type is called in a message.
+_EXPECTED = {
+    "string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
+    "int_from_float": "a whole number", "float_type": "a number", "float_parsing": "a number",
+    "bool_type": "true or false", "bool_parsing": "true or false", "list_type": "a list",
+    "dict_type": "a mapping", "model_type": "a mapping of fields",
+    "model_attributes_type": "a mapping of fields", "date_type": "a date like 2026-11-02",
+}
+
+
+@dataclass(frozen=True)
+class _Error:
+    """One pydantic error, its ``loc`` cleaned, and where a union branch was left out."""
+
+    raw: dict[str, Any]
+    loc: Loc
+    union_at: Loc | None  # the loc of the union whose branch this error belongs to
+    branch: str
+
+    @property
+    def kind(self) -> str:
+        return str(self.raw["type"])
+
+    @property
+    def root_mismatch(self) -> bool:
+        """The value does not even have the branch's shape (text for a mapping, ...)."""
+        return self.union_at == self.loc and (self.kind in _EXPECTED or
+                                              self.kind == "literal_error")
+
+
+def diagnostics(doc: Document, errors: Iterable[Mapping[str, Any]]) -> list[Diagnostic]:
+    """Turn pydantic's errors for ``doc`` into diagnostics, one per real problem."""
+    cleaned = [_clean(doc.data, dict(err)) for err in errors]
+    out = [_diagnostic(doc, e) for e in cleaned if e.union_at is None]
+    unions: dict[Loc, list[_Error]] = {}
+    for e in cleaned:
+        if e.union_at is not None:
+            unions.setdefault(e.union_at, []).append(e)
+    for at, group in unions.items():
+        out += _union(doc, at, group)
+    return out
+
+
+def _clean(data: Any, err: dict[str, Any]) -> _Error:
+    """Walk ``loc`` along the data: a part the data does not have and that is no field of
+    ours is the name of a union branch, and is left out."""
+    loc: list[str | int] = []
+    node: Any = data
+    union_at: Loc | None = None
+    branch = ""
+    for part in err["loc"]:
+        if _has(node, part):
+            node = node[part]
+        elif isinstance(part, str) and _is_branch(part):
+            if union_at is None:
+                union_at, branch = tuple(loc), part
+            continue
+        else:
+            node = None
+        loc.append(part)
+    return _Error(err, tuple(loc), union_at, branch)
+
+
+def _has(node: Any, part: str | int) -> bool:
+    if isinstance(node, dict):
+        return part in node
+    return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+
+
+_PRIMITIVE_TAGS = frozenset({"str", "int", "float", "bool", "date", "list", "dict", "none"})
+
+
+def _is_branch(part: str) -> bool:
+    # Our fields are lower snake case; pydantic names a branch by its type: "str",
+    # "constrained-str", "JourneyStep", "function-after[...]", "literal['a']".
+    return part in _PRIMITIVE_TAGS or not part.replace("_", "").islower() or \
+        "[" in part or "-" in part
+
+
+def _union(doc: Document, at: Loc, group: list[_Error]) -> list[Diagnostic]:
+    """Report only the branch the value was meant for; if none fits, one merged message."""
+    by_branch: dict[str, list[_Error]] = {}
+    for e in group:
+        by_branch.setdefault(e.branch, []).append(e)
+    fitting = [errs for errs in by_branch.values() if not any(e.root_mismatch for e in errs)]
+    if fitting:
+        return [_diagnostic(doc, e) for errs in fitting for e in errs]
+    wanted = []
+    for errs in by_branch.values():
+        for e in errs:
+            if e.root_mismatch and (name := _expected(e)) not in wanted:
+                wanted.append(name)
+    given = _describe(group[0].raw.get("input"))
+    message = f"expected {' or '.join(wanted)}, got {given}"
+    return [Diagnostic(doc.path, *doc.positions.of(at), Code.WRONG_VALUE, field_path(at), message)]
+
+
+def _expected(e: _Error) -> str:
+    if e.kind == "literal_error":
+        return f"one of {(e.raw.get('ctx') or {}).get('expected', '')}"
+    if e.kind in {"model_type", "model_attributes_type"} and e.branch[:1].isupper():
+        return "a mapping of fields"
+    return _EXPECTED[e.kind]
+
+
+def _diagnostic(doc: Document, e: _Error) -> Diagnostic:
+    kind, loc = e.kind, e.loc
+    message = explain(kind, e.raw, loc)
+    if kind == "extra_forbidden":
+        code, line_col = Code.UNKNOWN_FIELD, doc.positions.of(loc, key=True)
+    elif kind == "missing":
+        code, line_col = Code.MISSING_FIELD, doc.positions.of(loc[:-1])
+    elif kind in {"string_pattern_mismatch", "string_too_long"} and loc and loc[-1] == "id":
+        code, line_col = Code.BAD_ID, doc.positions.of(loc)
+    else:
+        code, line_col = Code.WRONG_VALUE, doc.positions.of(loc)
+    return Diagnostic(doc.path, *line_col, code, field_path(loc), message)
+
+
+def explain(kind: str, err: dict[str, Any], loc: Sequence[str | int]) -> str:
+    """A message a RevOps lead understands, for one pydantic error."""
+    ctx = err.get("ctx") or {}
+    name = str(loc[-1]) if loc else "value"
+    given = err.get("input")
+    if kind == "extra_forbidden":
+        return f"unknown field '{name}' (check the spelling; see `icp-docs schema`)"
+    if kind == "missing":
+        return f"required field '{name}' is missing"
+    if kind == "string_pattern_mismatch":
+        return _pattern(str(ctx.get("pattern", "")), given)
+    if kind == "literal_error":
+        return f"{_describe(given)} is not one of {ctx.get('expected', '')}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "too_short":
+        count = ctx.get("min_length", 1)
+        return f"needs at least {count} item{'s' * (count != 1)}, got {_describe(given)}"
+    if kind == "string_too_long":
+        limit = ctx.get("max_length")
+        if name == "id":
+            return f"{given!r} is not a valid id: {_SLUG_HELP}"
+        return f"is longer than {limit} characters"
+    if kind in {"greater_than_equal", "greater_than", "less_than_equal", "less_than"}:
+        return _bound(kind, ctx, given)
+    if kind.startswith(("date", "datetime")) and kind != "date_type":
+        return _date(kind, given)
+    if kind == "finite_number":
+        return f"expected a number, got {_describe(given)}"
+    if kind == "value_error":
+        return str(ctx.get("error", err.get("msg", "invalid value")))
+    if kind in _EXPECTED:
+        hint = " (put it in quotes to keep it as text)" if kind == "string_type" and \
+            isinstance(given, int | float | dt.date) else ""
+        return f"expected {_EXPECTED[kind]}, got {_describe(given)}{hint}"
+    return str(err.get("msg", "invalid value"))
+
+
+def _pattern(pattern: str, given: object) -> str:
+    if pattern == SLUG_PATTERN:
+        return f"{given!r} is not a valid id: {_SLUG_HELP}"
+    if "Q[1-4]" in pattern:
+        return f"{given!r} is not a refresh quarter like 2026-Q4"
+    if "[A-Z]{3}" in pattern:
+        return f"{given!r} is not an ISO 4217 currency code like USD or EUR"
+    return f"{given!r} does not have the expected form"
+
+
+def _bound(kind: str, ctx: dict[str, Any], given: object) -> str:
+    words = {"greater_than_equal": ("ge", "at least"), "greater_than": ("gt", "more than"),
+             "less_than_equal": ("le", "at most"), "less_than": ("lt", "less than")}
+    key, phrase = words[kind]
+    return f"must be {phrase} {ctx.get(key)}, got {_describe(given)}"
+
+
+def _date(kind: str, given: object) -> str:
+    if isinstance(given, dt.datetime):
+        return f"{given.isoformat(sep=' ')} has a time of day; write the date only, like " \
+            "2026-11-02"
+    return f"{_describe(given)} is not a date like 2026-11-02"
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list" if value else "an empty list"
+    text = repr(value)
+    return text if len(text) < 60 else text[:56] + "...'"

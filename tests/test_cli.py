@@ -1,0 +1,186 @@
+"""The command line, run for real: validate (text, json, github), schema and new segment;
+exit codes 0, 1 and 2; never a traceback."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from icp_docs import cli
+from icp_docs.diagnostics import Code
+
+ROOT = Path(__file__).resolve().parent.parent
+SEGMENT = Path("specs/segments/payroll-ops.yml")
+LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning)"
+                  r"\[(?P<code>[EW]\d{3})\]: (?P<rest>.+)$")
+
+
+def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run([sys.executable, "-m", "icp_docs", *args], cwd=cwd,
+                          capture_output=True, text=True, check=False, timeout=120)
+    assert "Traceback" not in done.stderr, done.stderr
+    return done
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+@pytest.fixture
+def broken(minimal_specs: Path) -> Path:
+    """The minimal playbook with one error (tier) and one warning (no trigger)."""
+    seg = minimal_specs / "segments" / "payroll-ops.yml"
+    other = seg.read_text().replace("id: payroll-ops", "id: second").replace(
+        "triggers:\n  - event: A new country of employment opened\n    strength: strong\n"
+        "    window_days: 90\n", "")
+    (minimal_specs / "segments" / "second.yml").write_text(other)
+    edit(seg, "tier: 1", "tier: 4")
+    return minimal_specs.parent
+
+
+def test_the_sample_playbook_is_valid_under_strict() -> None:
+    done = run(ROOT, "validate", "--strict", "specs")
+    assert (done.returncode, done.stdout) == (0, "")
+    assert done.stderr.strip() == "specs: valid: 5 segments, 0 errors, 0 warnings"
+
+
+def test_text_output_one_problem_a_line(broken: Path) -> None:
+    done = run(broken, "validate", "specs")
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    parsed = [LINE.match(line) for line in lines]
+    assert all(parsed), lines
+    assert [(m["path"], m["line"], m["col"], m["code"]) for m in parsed if m] == [
+        ("specs/segments/payroll-ops.yml", "4", "7", "E010"),
+        ("specs/segments/second.yml", "1", "1", "W104")]
+    assert lines[0].endswith("error[E010]: tier: 4 is not one of 1, 2 or 3")
+    assert "invalid: 1 segment, 1 error, 1 warning" in done.stderr
+
+
+def test_json_output_is_a_list_of_diagnostics(broken: Path) -> None:
+    done = run(broken, "validate", "--format", "json", "specs")
+    assert done.returncode == 1
+    items = json.loads(done.stdout)
+    assert [(i["path"], i["line"], i["column"], i["code"], i["rule"], i["severity"], i["field"])
+            for i in items] == [
+        (str(SEGMENT), 4, 7, "E010", "wrong-value", "error", "tier"),
+        ("specs/segments/second.yml", 1, 1, "W104", "no-trigger", "warning", "")]
+    assert all(isinstance(i["message"], str) and i["message"] for i in items)
+    clean = run(ROOT, "validate", "--format", "json", "specs")
+    assert (clean.returncode, json.loads(clean.stdout)) == (0, [])
+
+
+def test_github_output_annotates_the_lines(broken: Path) -> None:
+    done = run(broken, "validate", "--format", "github", "specs")
+    assert done.returncode == 1
+    assert done.stdout.splitlines() == [
+        "::error file=specs/segments/payroll-ops.yml,line=4,col=7,title=E010 wrong-value::"
+        "tier: 4 is not one of 1, 2 or 3",
+        "::warning file=specs/segments/second.yml,line=1,col=1,title=W104 no-trigger::"
+        "no trigger events: name what makes them buy now (a new executive, a funding round, a "
+        "regulatory deadline)",
+    ]
+
+
+def test_strict_makes_warnings_fail_and_rules_switch_off(broken: Path) -> None:
+    edit(broken / SEGMENT, "tier: 4", "tier: 1")
+    assert run(broken, "validate", "specs").returncode == 0
+    assert run(broken, "validate", "--strict", "specs").returncode == 1
+    for name in ("W104", "no-trigger"):
+        done = run(broken, "validate", "--strict", "--disable", name, "specs")
+        assert (done.returncode, done.stdout) == (0, "")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["validate", "--bogus"], "unrecognized arguments: --bogus"),
+    (["validate", "specs/playbook.yml"], "specs/playbook.yml: not a folder"),
+    (["validate", "nowhere"], "nowhere: no such folder"),
+    (["validate", "--disable", "W999", "specs"], "--disable W999: not a lint rule"),
+    (["validate", "--disable", "E001", "specs"], "errors cannot be switched off"),
+    (["validate", "--format", "xml", "specs"], "invalid choice: 'xml'"),
+    (["new", "segment", "Bad_Id"], "'Bad_Id' is not a valid id"),
+    ([], "the following arguments are required: COMMAND"),
+])
+def test_bad_usage_exits_2(minimal_specs: Path, args: list[str], message: str) -> None:
+    done = run(minimal_specs.parent, *args)
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert done.stdout == ""
+
+
+def test_the_console_script_and_version() -> None:
+    exe = shutil.which("icp-docs") or str(Path(sys.executable).parent / "icp-docs")
+    done = subprocess.run([exe, "--version"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0 and re.fullmatch(r"icp-docs \d+\.\d+\.\d+\n", done.stdout)
+
+
+def test_schema_prints_or_writes_and_never_overwrites_a_user_file(tmp_path: Path) -> None:
+    done = run(tmp_path, "schema")
+    assert done.returncode == 0
+    assert set(json.loads(done.stdout)) == {"playbook", "segment"}
+    done = run(tmp_path, "schema", "--out", "out")
+    assert done.returncode == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "playbook.schema.json", "segment.schema.json"]
+    assert run(tmp_path, "schema", "--out", "out").returncode == 0  # its own files: refreshed
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "segment.schema.json").write_text("{}\n")
+    done = run(tmp_path, "schema", "--out", "mine")
+    assert done.returncode == 1 and "not overwriting" in done.stderr
+    assert (mine / "segment.schema.json").read_text() == "{}\n"
+    assert not (mine / "playbook.schema.json").exists()
+
+
+def test_new_segment_is_valid_with_only_placeholder_warnings(minimal_specs: Path) -> None:
+    cwd = minimal_specs.parent
+    done = run(cwd, "new", "segment", "fresh-start")
+    assert done.returncode == 0
+    assert done.stdout.strip() == "created specs/segments/fresh-start.yml"
+    check = run(cwd, "validate", "--format", "json", "specs")
+    assert check.returncode == 0, check.stdout
+    found = json.loads(check.stdout)
+    assert found and {i["rule"] for i in found} == {"placeholder"}
+    assert {i["path"] for i in found} == {"specs/segments/fresh-start.yml"}
+    assert run(cwd, "validate", "--strict", "specs").returncode == 1
+
+
+@pytest.mark.parametrize("existing", ["fresh-start.yml", "fresh-start.yaml"])
+def test_new_segment_never_overwrites(minimal_specs: Path, existing: str) -> None:
+    target = minimal_specs / "segments" / existing
+    target.write_text("id: fresh-start  # mine\n")
+    done = run(minimal_specs.parent, "new", "segment", "fresh-start")
+    assert done.returncode == 1 and "already exists" in done.stderr
+    assert target.read_text() == "id: fresh-start  # mine\n"
+    assert len(list((minimal_specs / "segments").glob("fresh-start.*"))) == 1
+
+
+def test_an_internal_error_is_one_line_not_a_traceback(
+        minimal_specs: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    def broken_check(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("icp_docs.lint.check", broken_check)
+    monkeypatch.delenv("ICP_DOCS_DEBUG", raising=False)
+    assert cli.main(["validate", str(minimal_specs)]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("icp-docs: internal error: RuntimeError: boom") and "Traceback" not in err
+    monkeypatch.setenv("ICP_DOCS_DEBUG", "1")
+    with pytest.raises(RuntimeError):
+        cli.main(["validate", str(minimal_specs)])
+
+
+def test_every_error_code_is_documented() -> None:
+    page = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
+    for code in Code:
+        if code.severity == "error":
+            assert f"| `{code.value}` | `{code.slug}` |" in page, code

@@ -1,0 +1,350 @@
+"""The semantic diff: one row per change kind, output snapshots, and the command's contract."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from icp_docs.cli import main
+from icp_docs.history.changes import Impact, code, show
+from icp_docs.history.diff import diff_playbooks
+from icp_docs.spec.load import Playbook, load_playbook
+
+HISTORY = Path(__file__).resolve().parent / "fixtures" / "history"
+SNAPSHOTS = HISTORY / "snapshots"
+BASE = HISTORY / "v1" / "specs"
+SEG = "multi-entity-close"
+
+State = dict[str, Any]  # {"book": playbook data, "segments": {file stem: segment data}}
+
+
+def _base() -> State:
+    segments = {p.stem: yaml.safe_load(p.read_text()) for p in (BASE / "segments").glob("*.yml")}
+    return {"book": yaml.safe_load((BASE / "playbook.yml").read_text()), "segments": segments}
+
+
+def _write(state: State, folder: Path) -> Playbook:
+    (folder / "segments").mkdir(parents=True)
+    (folder / "playbook.yml").write_text(yaml.safe_dump(state["book"], sort_keys=False))
+    for stem, data in state["segments"].items():
+        (folder / "segments" / f"{stem}.yml").write_text(yaml.safe_dump(data, sort_keys=False))
+    result = load_playbook(folder)
+    assert result.ok and result.playbook is not None, result.diagnostics
+    return result.playbook
+
+
+def seg(state: State) -> dict[str, Any]:
+    return state["segments"][SEG]  # type: ignore[no-any-return]
+
+
+def criterion(state: State, ident: str) -> dict[str, Any]:
+    return next(c for c in seg(state)["qualification"]["criteria"] if c["id"] == ident)
+
+
+def _rename(state: State) -> None:
+    data = state["segments"].pop("agency-close")
+    data["id"] = "outsourced-close-firms"
+    state["segments"]["outsourced-close-firms"] = data
+
+
+def _add_segment(state: State) -> None:
+    data = copy.deepcopy(state["segments"]["usage-billing"])
+    data.update(id="billing-ops", label="Billing operations teams moving to invoice automation")
+    data["personas"] = [{"id": "billing-lead", "title": "Billing lead", "role": "champion"}]
+    data["qualification"] = {"strong_at": 1, "disqualify_below": 0, "criteria": [
+        {"id": "invoices", "question": "Over 5,000 invoices?", "dimension": "firmographics"}]}
+    state["segments"]["billing-ops"] = data
+
+
+def _validate(state: State) -> None:
+    seg(state)["status"] = "validated"
+    seg(state)["evidence"] = [{"kind": "closed_won", "summary": "23 accounts", "count": 23}]
+
+
+def _reorder(state: State) -> None:
+    seg(state)["personas"].reverse()
+    seg(state)["qualification"]["criteria"].reverse()
+    seg(state)["firmographics"]["industries"].reverse()
+
+
+Mutate = Callable[[State], None]
+# id, the edit that makes the new spec from the old one, the expected changes as
+# (kind, impact, segment, path, old, new), and a word the first change's line must hold.
+CASES: list[tuple[str, Mutate, list[tuple[Any, ...]], str | None]] = [
+    ("segment-added", _add_segment,
+     [("segment-added", "targeting", "billing-ops", "", None,
+       "Billing operations teams moving to invoice automation")], "id:"),
+    ("segment-removed", lambda s: s["segments"].pop("usage-billing"),
+     [("segment-removed", "breaking", "usage-billing", "", "Usage-priced software companies "
+       "reconciling metered billing to revenue", None)], "id: usage-billing"),
+    ("segment-renamed", _rename,
+     [("segment-renamed", "wording", "outsourced-close-firms", "id", "agency-close",
+       "outsourced-close-firms")], "id: outsourced-close-firms"),
+    ("tier", lambda s: seg(s).update(tier=1),
+     [("value-changed", "breaking", SEG, "tier", 2, 1)], "tier:"),
+    ("priority", lambda s: seg(s).update(priority="secondary"),
+     [("value-changed", "breaking", SEG, "priority", "core", "secondary")], "priority:"),
+    ("employees-range", lambda s: seg(s)["firmographics"]["employees"].update(max=5000),
+     [("value-changed", "targeting", SEG, "firmographics.employees",
+       {"min": 250, "max": 2000}, {"min": 250, "max": 5000})], "employees"),
+    ("label-reworded", lambda s: seg(s).update(label="Multi-entity finance teams closing "
+                                                    "the books across their subsidiaries"),
+     [("value-changed", "wording", SEG, "label", "Multi-entity finance teams closing the "
+       "books across subsidiaries", "Multi-entity finance teams closing the books across "
+       "their subsidiaries")], "label:"),
+    ("status", _validate,
+     [("status-changed", "targeting", SEG, "status", "hypothesis", "validated"),
+      ("item-added", "targeting", SEG, "evidence[closed_won]", None,
+       {"kind": "closed_won", "summary": "23 accounts", "count": 23})], "status:"),
+    ("knockout", lambda s: criterion(s, "three-plus-entities").update(knockout=False),
+     [("knockout-changed", "breaking", SEG,
+       "qualification.criteria[three-plus-entities].knockout", True, False)], "knockout"),
+    ("criterion-added", lambda s: seg(s)["qualification"]["criteria"].append(
+        {"id": "supported-erp", "question": "NetSuite or Intacct?",
+         "dimension": "technographics"}),
+     [("item-added", "breaking", SEG, "qualification.criteria[supported-erp]", None,
+       {"id": "supported-erp", "question": "NetSuite or Intacct?",
+        "dimension": "technographics"})], "supported-erp"),
+    ("criterion-removed", lambda s: seg(s)["qualification"]["criteria"].pop(),
+     [("item-removed", "breaking", SEG, "qualification.criteria[timeline]",
+       {"id": "timeline", "question": "Do they want a shorter close before year-end?",
+        "dimension": "jobs_to_be_done"}, None)], "timeline"),
+    ("criterion-question", lambda s: criterion(s, "timeline").update(
+        question="Do they want the close shorter this year?"),
+     [("value-changed", "breaking", SEG, "qualification.criteria[timeline].question",
+       "Do they want a shorter close before year-end?",
+       "Do they want the close shorter this year?")], "question:"),
+    ("segment-threshold", lambda s: seg(s)["qualification"].update(strong_at=5),
+     [("threshold-changed", "breaking", SEG, "qualification.strong_at", 4, 5)], "strong_at"),
+    ("default-threshold", lambda s: s["book"]["qualification"].update(strong_at=3),
+     [("threshold-changed", "breaking", None, "qualification.strong_at", 4, 3)], "strong_at"),
+    ("persona-added", lambda s: seg(s)["personas"].append(
+        {"id": "finance-systems-manager", "title": "Finance Systems Manager",
+         "role": "technical_buyer"}),
+     [("item-added", "messaging", SEG, "personas[finance-systems-manager]", None,
+       {"id": "finance-systems-manager", "title": "Finance Systems Manager",
+        "role": "technical_buyer"})], "finance-systems-manager"),
+    ("persona-removed", lambda s: seg(s)["personas"].pop(0),
+     [("item-removed", "messaging", SEG, "personas[controller]",
+       {"id": "controller", "title": "Corporate Controller", "role": "champion",
+        "quotes": ["Our fourth entity is where the spreadsheet became a liability."]},
+       None)], "controller"),
+    ("persona-title", lambda s: seg(s)["personas"][1].update(title="CFO"),
+     [("value-changed", "messaging", SEG, "personas[cfo].title", "Chief Financial Officer",
+       "CFO")], "title:"),
+    ("quote-reworded", lambda s: seg(s)["personas"][0].update(quotes=["Entity four broke it."]),
+     [("entries-changed", "wording", SEG, "personas[controller].quotes",
+       ["Our fourth entity is where the spreadsheet became a liability."],
+       ["Entity four broke it."])], "Entity four"),
+    ("trigger-added", lambda s: seg(s)["triggers"].append(
+        {"event": "A new CFO joined", "strength": "strong"}),
+     [("item-added", "targeting", SEG, "triggers[A new CFO joined]", None,
+       {"event": "A new CFO joined", "strength": "strong"})], "A new CFO joined"),
+    ("trigger-window", lambda s: seg(s)["triggers"][0].update(window_days=60),
+     [("value-changed", "targeting", SEG,
+       "triggers[A new legal entity or foreign subsidiary opened].window_days", 90, 60)],
+     "window_days"),
+    ("anti-icp-added", lambda s: seg(s)["anti_icp"].append(
+        {"name": "BlackLine subsidiaries", "looks_like": "A long close.",
+         "why_not": "The parent mandates its tool."}),
+     [("item-added", "targeting", SEG, "anti_icp[BlackLine subsidiaries]", None,
+       {"name": "BlackLine subsidiaries", "looks_like": "A long close.",
+        "why_not": "The parent mandates its tool."})], "BlackLine"),
+    ("anti-icp-reworded", lambda s: seg(s)["anti_icp"][0].update(looks_like="Ten entities."),
+     [("value-changed", "wording", SEG,
+       "anti_icp[Holding companies with dormant entities].looks_like",
+       "Ten or more legal entities on paper.", "Ten entities.")], "looks_like"),
+    ("disqualifier-detail", lambda s: seg(s)["disqualifiers"][0].update(detail="Five days."),
+     [("value-changed", "targeting", SEG, "disqualifiers[no_pain].detail",
+       "The close already takes five business days or fewer.", "Five days.")], "detail:"),
+    ("industry-added", lambda s: seg(s)["firmographics"]["industries"].append("Healthcare"),
+     [("entries-changed", "targeting", SEG, "firmographics.industries",
+       ["B2B software", "Professional services"],
+       ["B2B software", "Professional services", "Healthcare"])], "Healthcare"),
+    ("budget-limit", lambda s: seg(s)["budget"][0].update(limit=150000),
+     [("value-changed", "targeting", SEG, "budget[Chief Financial Officer].limit",
+       100000, 150000)], "limit:"),
+    ("technographics-set", lambda s: seg(s).update(technographics={"uses": ["NetSuite"]}),
+     [("entries-changed", "targeting", SEG, "technographics.uses", [], ["NetSuite"])],
+     "NetSuite"),
+    ("journey-step-added", lambda s: seg(s)["journey"].update(decision="We signed."),
+     [("item-added", "messaging", SEG, "journey[decision]", None, {"quote": "We signed."})],
+     "decision:"),
+    ("journey-quote", lambda s: seg(s)["journey"].update({"problem-exists": "Five now."}),
+     [("value-changed", "messaging", SEG, "journey[problem-exists].quote",
+       "We closed in eight days with two entities; now we have five.", "Five now.")],
+     "problem-exists"),
+    ("notes-added", lambda s: seg(s).update(notes="Ask for transaction volume."),
+     [("value-changed", "wording", SEG, "notes", None, "Ask for transaction volume.")],
+     "notes:"),
+    ("playbook-owner", lambda s: s["book"].update(owner="Dana Ortiz"),
+     [("value-changed", "wording", None, "owner", "Priya Raman, Head of Revenue Operations",
+       "Dana Ortiz")], "owner:"),
+    ("global-anti-icp", lambda s: s["book"]["anti_icp"].pop(),
+     [("item-removed", "targeting", None, "anti_icp[Owner-run small businesses]",
+       {"name": "Owner-run small businesses",
+        "looks_like": "They reconcile bank accounts every month.",
+        "why_not": "One entity and no Controller; the close fits in an afternoon.",
+        "signals": ["Books kept in QuickBooks Online"]}, None)], "Owner-run"),
+    ("stage-added", lambda s: s["book"]["journey_stages"].append(
+        {"id": "relief", "name": "Relief", "example": "Home by six."}),
+     [("item-added", "messaging", None, "journey_stages[relief]", None,
+       {"id": "relief", "name": "Relief", "example": "Home by six."})], "relief"),
+    ("summary", lambda s: s["book"]["summary"].update(buying_committee=False),
+     [("value-changed", "messaging", None, "summary.buying_committee", True, False)],
+     "buying_committee"),
+    ("reordered-only", _reorder, [], None),
+]
+
+
+@pytest.mark.parametrize(("mutate", "expected", "on_line"),
+                         [pytest.param(m, e, w, id=i) for i, m, e, w in CASES])
+def test_change_kinds(tmp_path: Path, mutate: Mutate, expected: list[tuple[Any, ...]],
+                      on_line: str | None) -> None:
+    old_state = _base()
+    new_state = copy.deepcopy(old_state)
+    mutate(new_state)
+    old, new = _write(old_state, tmp_path / "old"), _write(new_state, tmp_path / "new")
+    changes = diff_playbooks(old, new)
+    found = [(c.kind, c.impact.label, c.segment, c.path, c.old, c.new) for c in changes]
+    assert found == expected
+    for change in changes:
+        # The place to look: the new file, or the old one for what was removed.
+        assert ("/old/" in change.file) == change.kind.endswith("removed"), change.file
+    if changes:
+        first = changes[0]
+        line = Path(first.file).read_text().splitlines()[first.line - 1]
+        assert on_line is not None and on_line in line, (first.line, line)
+
+
+def test_default_threshold_names_the_segments_that_use_it(tmp_path: Path) -> None:
+    state = _base()
+    seg(state)["qualification"]["strong_at"] = 4  # its own value: the default is not its
+    new_state = copy.deepcopy(state)
+    new_state["book"]["qualification"]["strong_at"] = 3
+    changes = diff_playbooks(_write(state, tmp_path / "a"), _write(new_state, tmp_path / "b"))
+    (change,) = changes
+    assert change.as_dict()["applies_to"] == ["agency-close", "usage-billing"]
+    assert change.describe() == "default: strong lead at 4 -> 3 yes answers (used by 2 segments)"
+
+
+def test_explanations_in_each_style() -> None:
+    old = load_playbook(HISTORY / "v1" / "specs").playbook
+    new = load_playbook(HISTORY / "v2" / "specs").playbook
+    assert old is not None and new is not None
+    tier = next(c for c in diff_playbooks(old, new) if c.path == "tier")
+    assert tier.describe() == "tier: 2 -> 1"
+    assert tier.explain("markdown") == "🔴 **breaking** tier: `2` → `1`"
+    assert tier.explain("text").endswith(":4: [breaking] multi-entity-close: tier: 2 -> 1")
+    assert tier.explain("github").startswith("::warning file=")
+    assert ",line=4,col=1,title=ICP breaking change in multi-entity-close::tier" in \
+        tier.explain("github")
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    ({"min": 200, "max": 2000}, "200-2,000"), ({"min": 200}, "200+"), ({"max": 50}, "up to 50"),
+    ({"min": 1.5e7, "max": 2.5e8, "currency": "USD"}, "USD 15,000,000-250,000,000"),
+    (True, "yes"), (None, "none"), (["a", "b"], "a, b"), (2.5, "2.5"),
+])
+def test_values_are_shown_as_sellers_read_them(value: Any, shown: str) -> None:
+    assert show(value) == shown
+
+
+def test_markdown_values_cannot_inject() -> None:
+    assert code("<script>alert(1)</script>") == "`<script>alert(1)</script>`"
+    assert code("a`b") == "``a`b``"
+    assert code("`x") == "`` `x ``"
+
+
+def test_impacts_are_ordered_and_parsed() -> None:
+    assert Impact.BREAKING > Impact.TARGETING > Impact.MESSAGING > Impact.WORDING
+    assert Impact.parse(" Breaking ") is Impact.BREAKING
+    with pytest.raises(ValueError, match="choose from breaking, targeting, messaging, wording"):
+        Impact.parse("major")
+
+
+@pytest.mark.parametrize("style", ["markdown", "json", "text", "github"])
+def test_output_snapshots(style: str, monkeypatch: pytest.MonkeyPatch,
+                          capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(HISTORY)  # paths in the output are relative to the working directory
+    code_ = main(["diff", "v1/specs", "v3/specs", "--format", style])
+    out = capsys.readouterr().out
+    assert code_ == 0
+    suffix = {"markdown": "md", "json": "json", "text": "txt", "github": "github.txt"}[style]
+    snapshot = SNAPSHOTS / f"v1-v3.{suffix}"
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        snapshot.parent.mkdir(exist_ok=True)
+        snapshot.write_text(out)
+    assert out == snapshot.read_text(), f"run with UPDATE_GOLDEN=1 to accept: {snapshot}"
+
+
+@pytest.fixture(scope="module")
+def unreleased(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """v3 with the unreleased edits over it: two changes, both breaking."""
+    folder = tmp_path_factory.mktemp("unreleased") / "specs"
+    shutil.copytree(HISTORY / "v3" / "specs", folder)
+    shutil.copytree(HISTORY / "unreleased" / "specs", folder, dirs_exist_ok=True)
+    return folder
+
+
+@pytest.mark.parametrize(("args", "code_"), [
+    ([], 0), (["--exit-code"], 1), (["--fail-on", "breaking"], 1),
+    (["--fail-on", "messaging,wording"], 0), (["--fail-on", "wording", "--exit-code"], 1),
+    (["--fail-on", "targeting", "--fail-on", "breaking"], 1),
+])
+def test_exit_codes(args: list[str], code_: int, unreleased: Path,
+                    capsys: pytest.CaptureFixture[str]) -> None:
+    v3 = str(HISTORY / "v3" / "specs")
+    assert main(["diff", v3, v3, *args]) == 0
+    assert "no changes" in capsys.readouterr().out
+    assert main(["diff", v3, str(unreleased), *args, "--format", "json"]) == code_
+    impacts = {c["impact"] for c in json.loads(capsys.readouterr().out)["changes"]}
+    assert impacts == {"breaking"}
+
+
+def test_bad_usage_exits_2_with_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)  # not a git repository
+    for args, message in (
+        ([str(HISTORY / "v1/specs"), "--fail-on", "major"], "unknown impact 'major'"),
+        (["HEAD~1"], "is not inside a git repository"),
+    ):
+        with pytest.raises(SystemExit) as exc:
+            main(["diff", *args])
+        assert exc.value.code == 2
+        assert message in capsys.readouterr().err
+
+
+def test_invalid_specs_are_diagnostics_not_a_traceback(tmp_path: Path) -> None:
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "playbook.yml").write_text("product: [unclosed\n")
+    done = subprocess.run([sys.executable, "-m", "icp_docs", "diff", str(HISTORY / "v1/specs"),
+                           "broken"], cwd=tmp_path, text=True, capture_output=True, check=False)
+    assert done.returncode == 1
+    assert "broken/playbook.yml:2:1: error[E001]" in done.stderr
+    assert "cannot diff: the specs at broken have 1 error" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+
+
+def test_json_is_complete() -> None:
+    old = load_playbook(HISTORY / "v1" / "specs").playbook
+    new = load_playbook(HISTORY / "v3" / "specs").playbook
+    assert old is not None and new is not None
+    data = json.loads(json.dumps([c.as_dict() for c in diff_playbooks(old, new)]))
+    kinds = {d["kind"] for d in data}
+    assert kinds == {"value-changed", "status-changed", "knockout-changed", "threshold-changed",
+                     "item-added", "item-removed", "entries-changed", "segment-added",
+                     "segment-removed", "segment-renamed"}
+    assert all({"kind", "impact", "segment", "path", "old", "new", "file", "line", "message"}
+               <= set(d) for d in data)

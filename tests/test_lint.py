@@ -1,0 +1,197 @@
+"""The lint rules: each fires on its bad form at the line to blame, and is silent on a good
+form next to it; rules can be switched off by code or by name."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from icp_docs.diagnostics import Code
+from icp_docs.lint import check
+from icp_docs.lint.registry import PLAYBOOK_RULES, SEGMENT_RULES
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "engine" / "minimal"
+TODAY = dt.date(2026, 9, 1)
+S = "segments/payroll-ops.yml"
+P = "playbook.yml"
+Edit = tuple[str, str, str]  # (file under specs/, old text, new text)
+
+CORE_COPY = "copy:core"  # pseudo-edit: add three more core segments
+CRITERIA = "criteria:{n}"  # pseudo-edit: add n more criteria
+
+
+def apply(specs: Path, edits: list[Edit]) -> None:
+    for name, old, new in edits:
+        if name == CORE_COPY:
+            text = (specs / S).read_text()
+            for n in range(int(old)):
+                (specs / "segments" / f"core-{n}.yml").write_text(
+                    text.replace("id: payroll-ops", f"id: core-{n}"))
+            continue
+        if name.startswith("criteria:"):
+            extra = "".join(f"    - id: extra-{n}\n      question: Extra question {n}?\n"
+                            "      dimension: alternatives\n" for n in range(int(name[9:])))
+            name, old, new = S, "journey:", f"{extra}journey:"
+        path = specs / name
+        text = path.read_text()
+        assert old in text, (name, old)
+        path.write_text(text.replace(old, new, 1))
+
+
+def warnings(specs: Path, code: Code, *, disable: tuple[str, ...] = ()) -> list[tuple[str, int]]:
+    result = check(specs, today=TODAY, cwd=specs, disable=disable)
+    assert result.ok, [d.format() for d in result.diagnostics if d.severity == "error"]
+    return [(d.path, d.line) for d in result.diagnostics if d.code == code]
+
+
+JOB = "  - When a pay run closes, I want every country's totals to match the ledger."
+QUOTE = "  problem-exists: Our pay runs never match the ledger."
+EVIDENCE_KIND = "  - kind: closed_won"
+TRIGGERS = ("triggers:\n  - event: A new country of employment opened\n    strength: strong\n"
+            "    window_days: 90\n")
+STAGES = ("journey_stages:\n  - id: problem-exists\n    name: Problem\n    example: {}\n"
+          "  - id: decision\n    name: Decision\n    example: We sign.\nqualification:")
+
+# code -> list of (case name, bad edits, expected (file, line) of the warnings, good edits)
+CASES: list[tuple[Code, str, list[Edit], list[tuple[str, int]], list[Edit]]] = [
+    (Code.BROAD_RANGE, "factor of 200", [(S, "min: 200", "min: 10")], [(S, 15)],
+     [(S, "min: 200", "min: 100")]),
+    (Code.BROAD_RANGE, "no bounds", [(S, "    min: 200\n    max: 2000\n", "    min: 0\n")],
+     [(S, 15)], [(S, "    min: 200\n    max: 2000\n", "    min: 0\n    max: 500\n")]),
+    (Code.VAGUE_WORDS, "innovative", [(S, "    - Software", "    - Innovative software firms")],
+     [(S, 13)], [(S, "    - Software", "    - Payroll software vendors")]),
+    (Code.VAGUE_WORDS, "growing companies", [(S, "    - Software", "    - Growing SaaS companies")],
+     [(S, 13)], [(S, "    - Software", "    - SaaS companies after a Series B")]),
+    (Code.VAGUE_WORDS, "global", [(S, "    - Germany", "    - Global")], [(S, 18)],
+     [(S, "    - Germany", "    - Global payroll hubs in Germany")]),
+    (Code.VAGUE_WORDS, "enterprise without a size",
+     [(S, "  employees:\n    min: 200\n    max: 2000\n", ""), (S, "- Software", "- Enterprise")],
+     [(S, 13)], [(S, "- Software", "- Enterprise")]),
+    (Code.JOB_TITLE_LABEL, "a job title", [(S, "label: Payroll teams reconciling pay runs across "
+                                             "several countries", "label: Heads of Payroll")],
+     [(S, 2)], [(S, "label: Payroll teams", "label: Heads of Payroll")]),
+    (Code.JOB_TITLE_LABEL, "who but not what", [(S, "label: Payroll teams reconciling pay runs "
+                                                 "across several countries",
+                                                 "label: Mid-market manufacturing companies")],
+     [(S, 2)], [(S, "label: Payroll teams", "label: Manufacturers with payroll teams")]),
+    (Code.NO_TRIGGER, "no trigger", [(S, TRIGGERS, "")], [(S, 1)], []),
+    (Code.WEAK_TRIGGERS_ONLY, "weak only", [(S, "strength: strong", "strength: weak")], [(S, 22)],
+     [(S, TRIGGERS, TRIGGERS + "  - event: Budget season\n    strength: weak\n")]),
+    (Code.UNREACHABLE, "no channel",
+     [(S, "reachability:\n  - channel: events\n    detail: Payroll conferences in Berlin.\n", "")],
+     [(S, 1)], []),
+    (Code.DISQUALIFIES_NOBODY, "nobody",
+     [(S, "disqualifiers:\n  - reason: no_pain\n    detail: One payroll provider covers every "
+       "country.\n", ""), (S, "      knockout: true\n", "")], [(S, 1)],
+     [(S, "disqualifiers:\n  - reason: no_pain\n    detail: One payroll provider covers every "
+       "country.\n", "")]),
+    (Code.PRODUCT_DEFINED_JOB, "companies that need",
+     [(S, JOB, "  - Companies that need payroll reconciliation software")], [(S, 20)],
+     [(S, JOB, "  - I need every pay run to tie out before the ledger closes.")]),
+    (Code.PRODUCT_DEFINED_JOB, "needs a tool",
+     [(S, JOB, "  - I need a better payroll reconciliation tool.")], [(S, 20)],
+     [(S, JOB, "  - I need every tool in the stack to agree on payroll.")]),
+    (Code.NO_ECONOMIC_BUYER, "nobody signs", [(S, "role: economic_buyer", "role: end_user")],
+     [(S, 33)], []),
+    (Code.NO_CLOSED_WON, "interviews only", [(S, EVIDENCE_KIND, "  - kind: interviews")],
+     [(S, 7)], [(S, "status: validated", "status: hypothesis"),
+                (S, EVIDENCE_KIND, "  - kind: interviews")]),
+    (Code.VENDOR_LANGUAGE, "segment journey",
+     [(S, QUOTE, "  problem-exists: We need a seamless payroll workflow.")], [(S, 58)],
+     [(S, QUOTE, "  problem-exists: We need payroll that just works.")]),
+    (Code.VENDOR_LANGUAGE, "stage example",
+     [(P, "qualification:", STAGES.format("I want to leverage our data."))], [(P, 20)],
+     [(P, "qualification:", STAGES.format("I want to use our data."))]),
+    (Code.STALE_REVIEW, "212 days", [(P, "reviewed_on: 2026-08-01", "reviewed_on: 2026-02-01")],
+     [(P, 4)], [(P, "reviewed_on: 2026-08-01", "reviewed_on: 2026-03-02")]),
+    (Code.STALE_EVIDENCE, "396 days", [(S, "as_of: 2026-07-01", "as_of: 2025-08-01")], [(S, 10)],
+     [(S, "as_of: 2026-07-01", "as_of: 2025-09-02")]),
+    (Code.BANT_GAP, "no budget question", [(S, "dimension: budget", "dimension: alternatives")],
+     [(S, 44)], [(S, "dimension: persona", "dimension: budget")]),
+    (Code.NO_CHAMPION, "nobody inside", [(S, "role: champion", "role: end_user")], [(S, 33)], []),
+    (Code.TOO_MANY_CORE, "four core", [(CORE_COPY, "3", "")], [(P, 2)], [(CORE_COPY, "2", "")]),
+    (Code.CHECKLIST_TOO_LONG, "sixteen", [(CRITERIA.format(n=12), "", "")], [(S, 44)],
+     [(CRITERIA.format(n=10), "", "")]),
+    (Code.NO_BUDGET_OWNER, "nobody approves", [(S, "authority: approves", "authority: recommends")],
+     [(S, 26)], [(S, "authority: approves", "authority: vetoes\n  - role: CEO\n"
+                  "    authority: approves")]),
+    (Code.NO_BUDGET_OWNER, "no budget",
+     [(S, "budget:\n  - role: Chief Financial Officer\n    authority: approves\n"
+       "    limit: 50000\n", "")], [(S, 1)], []),
+    (Code.PLACEHOLDER, "TODO", [(S, "label: Payroll teams", "label: TODO Payroll teams")],
+     [(S, 2)], [(S, "label: Payroll teams", "label: Payroll teams with a to-do list, ")]),
+    (Code.PLACEHOLDER, "TBD in the playbook", [(P, "owner: Sam Ortiz, RevOps", "owner: TBD")],
+     [(P, 5)], []),
+    (Code.NO_COMPANY_SIZE, "no size", [(S, "  employees:\n    min: 200\n    max: 2000\n", "")],
+     [(S, 12)], [(S, "  employees:\n    min: 200\n    max: 2000\n",
+                  "  revenue:\n    min: 1000000\n    max: 9000000\n")]),
+    (Code.NO_GLOBAL_ANTI_ICP, "none",
+     [(P, "anti_icp:\n  - name: Single-country startups\n    looks_like: They complain about "
+       "payroll errors.\n    why_not: One payroll provider already solves it for them.\n"
+       "    signals:\n      - One country of employment\n", "")], [(P, 2)], []),
+    (Code.NOT_THEIR_WORDS, "described", [(S, QUOTE, "  problem-exists: They struggle to match "
+                                          "payroll.")], [(S, 58)],
+     [(S, QUOTE, "  problem-exists: This can't keep going like this.")]),
+    (Code.NOT_THEIR_WORDS, "third-person job",
+     [(S, JOB, "  - Teams reconcile pay runs by hand every month.")], [(S, 20)],
+     [(S, JOB, "  - Reconcile pay runs without a weekend of overtime.")]),
+]
+
+
+@pytest.mark.parametrize(("code", "name", "bad", "expected", "good"), CASES,
+                         ids=[f"{c.value}-{n}" for c, n, *_ in CASES])
+def test_rule_fires_on_the_bad_form_only(minimal_specs: Path, tmp_path: Path, code: Code,
+                                         name: str, bad: list[Edit],
+                                         expected: list[tuple[str, int]],
+                                         good: list[Edit]) -> None:
+    assert warnings(minimal_specs, code) == []
+    apply(minimal_specs, bad)
+    assert warnings(minimal_specs, code) == expected
+    if good:
+        near_miss = tmp_path / "good" / "specs"
+        shutil.copytree(FIXTURE, near_miss)
+        apply(near_miss, good)
+        assert warnings(near_miss, code) == []
+
+
+def test_every_rule_has_a_case_and_a_registered_check() -> None:
+    lint_codes = {c for c in Code if c.severity == "warning"}
+    assert {case[0] for case in CASES} == lint_codes
+    registered = {code for code, _ in PLAYBOOK_RULES} | {code for code, _ in SEGMENT_RULES}
+    assert registered == lint_codes
+
+
+def test_every_rule_is_documented() -> None:
+    page = (ROOT / "docs" / "lint-rules.md").read_text(encoding="utf-8")
+    for code in Code:
+        if code.severity == "warning":
+            assert f"| `{code.value}` | [`{code.slug}`]" in page, code
+            assert f"### {code.value} {code.slug}\n" in page, code
+
+
+def test_the_fixture_and_the_sample_are_lint_clean(minimal_specs: Path) -> None:
+    assert check(minimal_specs, today=TODAY).diagnostics == []
+    assert check(ROOT / "specs", today=dt.date(2026, 12, 1)).diagnostics == []
+
+
+@pytest.mark.parametrize("name", ["W104", "no-trigger", "w104", " NO-TRIGGER "])
+def test_rules_switch_off_in_the_playbook_by_code_or_name(minimal_specs: Path, name: str) -> None:
+    apply(minimal_specs, [(S, TRIGGERS, ""),
+                          (P, "qualification:", f"lint:\n  disable: ['{name}']\nqualification:")])
+    assert warnings(minimal_specs, Code.NO_TRIGGER) == []
+
+
+@pytest.mark.parametrize("name", ["W104", "no-trigger"])
+def test_rules_switch_off_per_run(minimal_specs: Path, name: str) -> None:
+    apply(minimal_specs, [(S, TRIGGERS, "")])
+    assert warnings(minimal_specs, Code.NO_TRIGGER) == [("segments/payroll-ops.yml", 1)]
+    assert warnings(minimal_specs, Code.NO_TRIGGER, disable=(name,)) == []
+
+
+def test_the_lint_counts_from_the_given_day(minimal_specs: Path) -> None:
+    late = check(minimal_specs, today=dt.date(2027, 6, 1))
+    assert {d.code for d in late.diagnostics} == {Code.STALE_REVIEW}

@@ -1,0 +1,297 @@
+"""The contract's errors, end to end: every kind of bad input gives its code, file, line,
+column and field; plus the models, pydantic's messages and the cross-file checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from icp_docs.diagnostics import Code, format_all
+from icp_docs.spec.load import SpecCache, load_playbook
+from icp_docs.spec.models import Evidence, Range, SegmentSpec
+
+SEG = "specs/segments/payroll-ops.yml"
+BOOK = "specs/playbook.yml"
+Edit = tuple[str, str, str | bytes]  # (file under specs/, old, new); old "" = whole file
+
+
+def apply(specs: Path, edits: list[Edit]) -> None:
+    for name, old, new in edits:
+        path = specs / name
+        if not old:
+            path.write_bytes(new if isinstance(new, bytes) else new.encode())
+            continue
+        assert isinstance(new, str)
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (name, old)
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def errors(specs: Path) -> list[tuple[str, str, int, int, str]]:
+    result = load_playbook(specs, cwd=specs.parent)
+    return [(d.code.value, d.path, d.line, d.column, d.field)
+            for d in result.diagnostics if d.severity == "error"]
+
+
+S = "segments/payroll-ops.yml"
+P = "playbook.yml"
+EVIDENCE = ("evidence:\n  - kind: closed_won\n    summary: 12 customers in this segment renewed.\n"
+            "    count: 12\n    as_of: 2026-07-01\n")
+BOMB = "\n".join(["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"] + [
+    f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 6)])
+
+# One case per error kind of the contract: (edits, [(code, file, line, column, field)]).
+CASES: dict[str, tuple[list[Edit], list[tuple[str, str, int, int, str]]]] = {
+    "invalid yaml": ([(S, "tier: 1", "tier: [1")], [("E001", SEG, 5, 7, "")]),
+    "tab indentation": ([(S, "tier: 1", "\ttier: 1")], [("E001", SEG, 4, 1, "")]),
+    "duplicate key": ([(S, "tier: 1\n", "tier: 1\ntier: 2\n")], [("E002", SEG, 5, 1, "tier")]),
+    "nested duplicate key": ([(S, "    min: 200\n", "    min: 200\n    min: 300\n")],
+                             [("E002", SEG, 16, 5, "firmographics.employees.min")]),
+    "not utf-8": ([(S, "", b"id: payroll-ops\nlabel: Z\xfcrich\n")], [("E003", SEG, 2, 9, "")]),
+    "file over 1 MiB": ([(S, "", "# " + "x" * (1 << 20) + "\n")], [("E004", SEG, 1, 1, "")]),
+    "alias bomb": ([(S, "", BOMB)], [("E005", SEG, 4, 5, "")]),
+    "self-referencing alias": ([(S, "", "id: &x [1, *x]\n")], [("E005", SEG, 1, 5, "")]),
+    "empty file": ([(S, "", "")], [("E006", SEG, 1, 1, "")]),
+    "comments only": ([(S, "", "# nothing yet\n\n# still nothing\n")], [("E006", SEG, 1, 1, "")]),
+    "top-level list": ([(S, "", "- id: payroll-ops\n")], [("E007", SEG, 1, 1, "")]),
+    "missing playbook": ([(P, "", "")], [("E006", BOOK, 1, 1, "")]),
+    "python tag": ([(S, "tier: 1", 'tier: !!python/object/apply:os.system ["true"]')],
+                   [("E009", SEG, 4, 7, "tier")]),
+    "wrong type": ([(S, "count: 12", "count: twelve")],
+                   [("E010", SEG, 9, 12, "evidence[0].count")]),
+    "wrong enum value": ([(S, "priority: core", "priority: main")],
+                         [("E010", SEG, 3, 11, "priority")]),
+    "bool as yes": ([(S, "knockout: true", "knockout: yes")],
+                    [("E010", SEG, 47, 17, "qualification.criteria[0].knockout")]),
+    "bad date": ([(S, "as_of: 2026-07-01", "as_of: 2026-02-30")],
+                 [("E010", SEG, 10, 12, "evidence[0].as_of")]),
+    "range min over max": ([(S, "min: 200", "min: 3000")],
+                           [("E010", SEG, 15, 5, "firmographics.employees")]),
+    "unknown field points at the key": ([(S, "    role: champion\n",
+                                          "    role: champion\n    rol: champion\n")],
+                                        [("E011", SEG, 39, 5, "personas[1].rol")]),
+    "missing field points at the parent": ([(S, "    title: Payroll Manager\n", "")],
+                                           [("E012", SEG, 36, 5, "personas[1].title")]),
+    "missing top-level field": ([(S, "tier: 1\n", "")], [("E012", SEG, 1, 1, "tier")]),
+    "bad slug id": ([(S, "  - id: cfo", "  - id: CFO_1")],
+                    [("E013", SEG, 33, 9, "personas[0].id")]),
+    "id too long": ([(S, "  - id: cfo", "  - id: " + "a" * 65)],
+                    [("E013", SEG, 33, 9, "personas[0].id")]),
+    "id is not the file stem": ([(S, "id: payroll-ops", "id: payroll")],
+                                [("E013", SEG, 1, 5, "id")]),
+    "duplicate segment id (.yml and .yaml)": (
+        [("segments/payroll-ops.yaml", "", (Path(__file__).parent / "fixtures" / "engine" /
+                                            "minimal" / S).read_text())],
+        [("E014", "specs/segments/payroll-ops.yaml", 1, 5, "id")]),
+    "duplicate persona id": ([(S, "id: payroll-manager", "id: cfo")],
+                             [("E014", SEG, 36, 9, "personas[1].id")]),
+    "duplicate criterion id": ([(S, "id: budget", "id: signer")],
+                               [("E014", SEG, 51, 11, "qualification.criteria[2].id")]),
+    "duplicate stage id": ([(P, "qualification:", "journey_stages:\n  - {id: a, name: A, example: "
+                             "I hurt.}\n  - {id: a, name: B, example: I hurt more.}\n"
+                             "qualification:")],
+                           [("E014", BOOK, 19, 10, "journey_stages[1].id"),
+                            ("E015", SEG, 58, 3, "journey.problem-exists"),
+                            ("E015", SEG, 59, 3, "journey.decision")]),
+    "journey key not a stage": ([(S, "  decision:", "  decided:")],
+                                [("E015", SEG, 59, 3, "journey.decided")]),
+    "strong_at above the criteria count": ([(S, "journey:", "  strong_at: 5\njourney:")],
+                                           [("E016", SEG, 57, 14, "qualification.strong_at")]),
+    "disqualify_below not below strong_at": (
+        [(S, "journey:", "  disqualify_below: 3\njourney:")],
+        [("E016", SEG, 57, 21, "qualification.disqualify_below")]),
+    "playbook default exceeds the criteria": ([(P, "strong_at: 3", "strong_at: 5")],
+                                              [("E016", SEG, 44, 5, "qualification.criteria")]),
+    "playbook thresholds clash": ([(P, "disqualify_below: 2", "disqualify_below: 3")],
+                                  [("E016", BOOK, 19, 21, "qualification.disqualify_below")]),
+    "validated without evidence": ([(S, EVIDENCE, "")], [("E017", SEG, 5, 9, "status")]),
+    "nesting too deep": ([(S, "", "id: " + "[" * 70 + "]" * 70 + "\n")],
+                         [("E018", SEG, 1, 68, "")]),
+    "unknown lint rule": ([(P, "qualification:", "lint:\n  disable: [W999]\nqualification:")],
+                          [("E010", BOOK, 18, 13, "lint.disable[0]")]),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_every_contract_error_is_pinned(minimal_specs: Path, name: str) -> None:
+    edits, expected = CASES[name]
+    apply(minimal_specs, edits)
+    assert errors(minimal_specs) == expected
+
+
+def test_a_missing_playbook(minimal_specs: Path) -> None:
+    (minimal_specs / "playbook.yml").unlink()
+    assert errors(minimal_specs) == [("E008", BOOK, 1, 1, "")]
+
+
+def test_the_fixture_and_the_sample_are_valid(minimal_specs: Path) -> None:
+    assert errors(minimal_specs) == []
+    assert load_playbook(Path(__file__).parent.parent / "specs").ok
+
+
+def test_all_problems_of_all_files_in_one_sorted_run(minimal_specs: Path) -> None:
+    apply(minimal_specs, [
+        (S, "tier: 1", "tier: 9"), (P, "owner:", "ownr:"),
+        ("segments/b.yml", "", "id: b\nlabel: [\n"),
+        ("segments/c.yml", "", b"id: c\nlabel: \xff\n"),
+        ("segments/a.yml", "", "- a\n"),
+    ])
+    found = errors(minimal_specs)
+    assert [(f[1].rsplit("/", 1)[1], f[0]) for f in found] == [
+        ("playbook.yml", "E012"), ("playbook.yml", "E011"), ("a.yml", "E007"),
+        ("b.yml", "E001"), ("c.yml", "E003"), ("payroll-ops.yml", "E010")]
+    result = load_playbook(minimal_specs, cwd=minimal_specs.parent)
+    assert result.playbook is None  # playbook.yml is unusable
+    assert sorted(result.broken) == ["a", "b", "c", "payroll-ops"]
+    text = format_all(result.diagnostics).splitlines()
+    assert text[0] == ("specs/playbook.yml:2:1: error[E012]: owner: required field 'owner' is "
+                       "missing")
+
+
+def test_a_broken_segment_leaves_the_others_usable(minimal_specs: Path) -> None:
+    apply(minimal_specs, [("segments/zz-broken.yml", "", "id: zz-broken\n")])
+    result = load_playbook(minimal_specs)
+    assert result.playbook is not None
+    assert [s.id for s in result.playbook.segments] == ["payroll-ops"]
+    assert {d.field for d in result.broken["zz-broken"]} >= {"label", "personas"}
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("count: 12", "count: '12'", "expected a whole number, got '12'"),
+    ("count: 12", "count: 12.5", "expected a whole number, got 12.5"),
+    ("count: 12", "count: -1", "must be at least 0, got -1"),
+    ("limit: 50000", "limit: .inf", "expected a number, got inf"),
+    ("limit: 50000", "limit: true", "expected a number, got true"),
+    ("tier: 1", "tier: true", "expected 1, 2 or 3, got true"),
+    ("tier: 1", "tier: 4", "4 is not one of 1, 2 or 3"),
+    ("priority: core", "priority: Core", "'Core' is not one of 'core' or 'secondary'"),
+    ("knockout: true", "knockout: yes", "expected true or false, got 'yes'"),
+    ("as_of: 2026-07-01", "as_of: yesterday", "'yesterday' is not a date like 2026-11-02"),
+    ("as_of: 2026-07-01", "as_of: 2026-07-01 10:30:00", "has a time of day"),
+    ("as_of: 2026-07-01", "as_of: 20260701", "expected a date like 2026-11-02, got 20260701"),
+    ("label: Payroll teams reconciling pay runs across several countries", "label: 2024",
+     "expected text, got 2024 (put it in quotes to keep it as text)"),
+    ("label: Payroll teams reconciling pay runs across several countries", "label: ''",
+     "must not be empty"),
+    ("label: Payroll teams reconciling pay runs across several countries", "label:",
+     "expected text, got nothing"),
+    ("  industries:\n    - Software", "  industries: []", "needs at least 1 item"),
+    ("geographies:\n    - Germany", "geographies: Germany", "expected a list, got 'Germany'"),
+    ("min: 200", "min: 3000", "min (3000) is greater than max (2000)"),
+    ("budget:\n", "budget: {}\nbudgetx:\n", "expected a list, got a mapping"),
+])
+def test_pydantic_errors_read_like_english(minimal_specs: Path, old: str, new: str,
+                                           message: str) -> None:
+    apply(minimal_specs, [(S, old, new)])
+    result = load_playbook(minimal_specs)
+    assert any(message in d.message for d in result.diagnostics), \
+        [d.message for d in result.diagnostics]
+
+
+def test_empty_required_list(minimal_specs: Path) -> None:
+    apply(minimal_specs, [(S, "jobs_to_be_done:\n  - When a pay run closes, I want every "
+                           "country's totals to match the ledger.\n", "jobs_to_be_done: []\n")])
+    [diag] = load_playbook(minimal_specs).diagnostics
+    assert (diag.code, diag.line, diag.field) == (Code.WRONG_VALUE, 19, "jobs_to_be_done")
+    assert diag.message == "needs at least 1 item, got an empty list"
+
+
+@pytest.mark.parametrize(("new", "expected"), [
+    ("  problem-exists: 5", [(58, 19, "journey.problem-exists", "expected text or a mapping of "
+                              "fields, got 5")]),
+    ("  problem-exists: [a, b]", [(58, 19, "journey.problem-exists", "expected text or a mapping "
+                                   "of fields, got a list")]),
+    ("  problem-exists:", [(58, 18, "journey.problem-exists", "expected text or a mapping of "
+                            "fields, got nothing")]),
+    ("  Decision: 5", [(58, 13, "journey.Decision", "expected text or a mapping of fields, "
+                        "got 5")]),
+    ("  problem-exists: {quot: It hurts.}", [
+        (58, 20, "journey.problem-exists.quot", "unknown field 'quot' (check the spelling; see "
+         "`icp-docs schema`)"),
+        (58, 19, "journey.problem-exists.quote", "required field 'quote' is missing")]),
+    ("  problem-exists: {quote: It hurts., assets: x}", [
+        (58, 46, "journey.problem-exists.assets", "expected a list, got 'x'")]),
+])
+def test_journey_union_errors_name_one_branch_and_the_right_line(
+        minimal_specs: Path, new: str, expected: list[tuple[int, int, str, str]]) -> None:
+    apply(minimal_specs, [(S, "  problem-exists: Our pay runs never match the ledger.", new)])
+    found = [(d.line, d.column, d.field, d.message)
+             for d in load_playbook(minimal_specs).diagnostics]
+    assert sorted(found) == sorted(expected)
+
+
+def test_user_keys_that_look_like_type_names_stay_in_the_field(minimal_specs: Path) -> None:
+    apply(minimal_specs, [(S, "    - Germany\n", "    - Germany\n  other:\n    Audit: 5\n"
+                           "    str: [x]\n")])
+    found = [(d.line, d.field) for d in load_playbook(minimal_specs).diagnostics]
+    assert found == [(20, "firmographics.other.Audit"), (21, "firmographics.other.str")]
+
+
+def test_the_owner_of_a_duplicate_id_is_the_file_named_after_it(minimal_specs: Path) -> None:
+    text = (minimal_specs / S).read_text()
+    (minimal_specs / "segments" / "aaa.yml").write_text(text)
+    found = sorted((d.code.value, d.path) for d in load_playbook(minimal_specs, cwd=minimal_specs
+                                                                  .parent).diagnostics)
+    assert found == [("E013", "specs/segments/aaa.yml"), ("E014", "specs/segments/aaa.yml")]
+
+
+def test_models_are_frozen_strict_and_closed() -> None:
+    rng = Range(min=1, max=2)
+    with pytest.raises(ValidationError):
+        rng.min = 5
+    with pytest.raises(ValidationError):
+        Range.model_validate({"min": 1, "mx": 2})
+    with pytest.raises(ValidationError):
+        Range.model_validate({"min": "1"})
+    assert Evidence.model_validate({"kind": "pilots", "summary": "s", "as_of": "2026-01-02"}
+                                   ).as_of == dt.date(2026, 1, 2)
+
+
+def test_segments_come_best_tier_first_and_thresholds_fall_back(minimal_specs: Path) -> None:
+    text = (minimal_specs / S).read_text()
+    for new_id, tier, priority in (("b-two", 2, "core"), ("a-two", 2, "secondary")):
+        body = text.replace("id: payroll-ops", f"id: {new_id}").replace("tier: 1", f"tier: {tier}")
+        body = body.replace("priority: core", f"priority: {priority}")
+        body = body.replace("journey:", "  strong_at: 4\n  disqualify_below: 1\njourney:")
+        (minimal_specs / "segments" / f"{new_id}.yml").write_text(body)
+    result = load_playbook(minimal_specs)
+    assert result.ok and result.playbook is not None
+    book = result.playbook
+    assert [s.id for s in book.segments] == ["payroll-ops", "b-two", "a-two"]
+    assert book.thresholds(book.segments[0].spec) == (3, 2)  # the playbook's defaults
+    assert book.thresholds(book.segments[1].spec) == (4, 1)
+    assert book.currency(None) == "USD"
+    assert isinstance(book.segments[0].spec, SegmentSpec)
+    assert book.segments[0].spec.step("problem-exists") is not None
+
+
+def test_the_cache_rereads_only_changed_files(minimal_specs: Path) -> None:
+    cache = SpecCache()
+    load_playbook(minimal_specs, cache=cache)
+    assert cache.parsed == 2
+    load_playbook(minimal_specs, cache=cache)
+    assert cache.parsed == 2
+    path = minimal_specs / S
+    path.write_text(path.read_text().replace("tier: 1", "tier: 2 "))
+    result = load_playbook(minimal_specs, cache=cache)
+    assert cache.parsed == 3
+    assert result.playbook is not None and result.playbook.segments[0].spec.tier == 2
+
+
+def test_several_processes_read_a_large_folder_with_the_same_result(minimal_specs: Path) -> None:
+    text = (minimal_specs / S).read_text()
+    for n in range(80):
+        body = text.replace("id: payroll-ops", f"id: seg-{n:02d}")
+        if n == 7:
+            body = body.replace("tier: 1", "tier: [")
+        (minimal_specs / "segments" / f"seg-{n:02d}.yml").write_text(body)
+    one = load_playbook(minimal_specs, jobs=1)
+    two = load_playbook(minimal_specs, jobs=2)
+    assert one.diagnostics == two.diagnostics and len(one.diagnostics) == 1
+    assert one.playbook is not None and two.playbook is not None
+    assert [s.spec for s in one.playbook.segments] == [s.spec for s in two.playbook.segments]
+    assert one.playbook.segments[3].source.where(("tier",)) == \
+        two.playbook.segments[3].source.where(("tier",)) == (4, 7)

@@ -1,0 +1,188 @@
+"""The MkDocs plugin, through real ``mkdocs build`` runs of the sample and of fixture projects."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, mkdocs_build
+
+PROJECT = Path(__file__).resolve().parent / "fixtures" / "site" / "project"
+SAMPLE_SEGMENTS = sorted(p.stem for p in (ROOT / "specs" / "segments").glob("*.yml"))
+
+pytestmark = pytest.mark.slow
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    return {str(p.relative_to(folder)): (p.stat().st_mtime_ns, p.stat().st_size)
+            for p in folder.rglob("*")}
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("plugin") / "project"
+    shutil.copytree(PROJECT, root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def fixture_site(project: Path) -> Path:
+    """The fixture project built with --strict; checks that its docs/ and specs/ are
+    untouched by the build."""
+    before = _snapshot(project / "docs"), _snapshot(project / "specs")
+    site = project.parent / "site"
+    done = mkdocs_build(project / "mkdocs.yml", site, "--strict")
+    assert done.returncode == 0, done.stderr
+    assert (_snapshot(project / "docs"), _snapshot(project / "specs")) == before
+    return site
+
+
+def _copy(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(PROJECT, root)
+    return root
+
+
+def test_sample_site_has_every_page(built_site: Path) -> None:
+    pages = ["index.html", "playbook/index.html", "playbook/segments/index.html",
+             "playbook/checklists/index.html", "playbook/anti-icp/index.html",
+             "playbook/journey/index.html", "playbook/changelog/index.html"]
+    for segment in SAMPLE_SEGMENTS:
+        pages += [f"playbook/segments/{segment}/index.html",
+                  f"playbook/segments/{segment}/checklist/index.html"]
+    missing = [p for p in pages if not (built_site / p).is_file()]
+    assert not missing
+    personas = list((built_site / "playbook" / "segments").glob("*/personas/*/index.html"))
+    assert len(personas) >= len(SAMPLE_SEGMENTS) * 3
+    for name in ("writing-specs", "site", "templates"):
+        assert (built_site / name / "index.html").is_file(), name
+
+
+def test_sample_edit_links_open_the_yaml(built_site: Path) -> None:
+    base = "https://github.com/example/icp-docs/edit/main/"
+    persona = next((built_site / "playbook/segments/multi-entity-close/personas").glob("*"))
+    assert f'href="{base}specs/segments/multi-entity-close.yml"' in \
+        (persona / "index.html").read_text()
+    for page in ("playbook/index.html", "playbook/anti-icp/index.html"):
+        assert f'href="{base}specs/playbook.yml"' in (built_site / page).read_text()
+    assert f'href="{base}docs/site.md"' in (built_site / "site/index.html").read_text()
+
+
+def test_sample_noindex_on_playbook_pages_only(built_site: Path) -> None:
+    robots = '<meta name="robots" content="noindex, nofollow">'
+    assert robots in (built_site / "playbook/journey/index.html").read_text()
+    checklist = built_site / "playbook/segments/multi-entity-close/checklist/index.html"
+    assert robots in checklist.read_text()
+    assert robots not in (built_site / "index.html").read_text()
+
+
+def test_sample_nav_is_bounded(built_site: Path) -> None:
+    """Deep pages are not in the nav: a page that does not link them has no link to them."""
+    html = (built_site / "playbook/anti-icp/index.html").read_text()
+    assert "/personas/" not in html
+    assert "checklist/" not in html
+    nav = (built_site / "playbook/journey/index.html").read_text()
+    assert nav.count('class="md-nav__link') < 60
+
+
+def test_sample_checklists_have_real_checkboxes(built_site: Path) -> None:
+    html = (built_site / "playbook/segments/multi-entity-close/checklist/index.html").read_text()
+    boxes = re.findall(r'<li class="task-list-item">\s*<label class="task-list-control">'
+                       r'<input type="checkbox"\s*/?>', html)
+    assert len(boxes) == 8
+    assert "disabled" not in html.split('class="task-list"')[1].split("</ul>")[0]
+    assert "5 or more yes: strong lead; fewer than 3: disqualify." in html
+
+
+def test_fixture_strict_build(fixture_site: Path) -> None:
+    page = fixture_site / "playbook/segments/multi-country-payroll/personas/cfo/index.html"
+    html = page.read_text()
+    assert 'href="https://git.example.com/acme/gtm/edit/main/specs/segments/' \
+           'multi-country-payroll.yml"' in html
+    assert "<title>Chief Financial Officer - Fixture playbook</title>" in html
+    hypothesis = (fixture_site / "playbook/segments/staffing-agencies/index.html").read_text()
+    assert "Hypothesis (ECP): an assumption to validate, not a fact" in hypothesis
+
+
+def test_explicit_nav_gets_the_playbook_section(fixture_site: Path) -> None:
+    html = (fixture_site / "index.html").read_text()
+    for target in ("playbook/", "playbook/segments/", "playbook/checklists/",
+                   "playbook/anti-icp/", "playbook/journey/", "playbook/changelog/"):
+        assert f'href="{target}"' in html, target
+    assert 'href="playbook/segments/staffing-agencies/"' not in html
+
+
+def test_strict_fails_on_a_lint_warning(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    seg = root / "specs/segments/staffing-agencies.yml"
+    seg.write_text(seg.read_text().replace(
+        "  - event: A new client in another country\n    strength: strong\n",
+        "  - event: A new client in another country\n    strength: weak\n"))
+    done = mkdocs_build(root / "mkdocs.yml", tmp_path / "s1", "--strict")
+    assert done.returncode == 1
+    assert re.search(r"WARNING\s+-\s+specs/segments/staffing-agencies\.yml:\d+:\d+: "
+                     r"warning\[W105\]: triggers", done.stderr), done.stderr
+    assert "Traceback" not in done.stderr
+    relaxed = mkdocs_build(root / "mkdocs.yml", tmp_path / "s2")
+    assert relaxed.returncode == 0, relaxed.stderr
+    assert re.search(r"INFO\s+-\s+specs/segments/staffing-agencies\.yml:\d+:\d+: "
+                     r"warning\[W105\]", relaxed.stderr)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - icp\n", "  - icp:\n      strict: true\n"))
+    assert mkdocs_build(config, tmp_path / "s3").returncode == 1
+    config.write_text(config.read_text().replace(
+        "      strict: true\n", "      strict: true\n      lint_disable: [weak-triggers-only]\n"))
+    done = mkdocs_build(config, tmp_path / "s4")
+    assert done.returncode == 0, done.stderr
+
+
+def test_spec_error_fails_even_without_strict(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    seg = root / "specs/segments/staffing-agencies.yml"
+    seg.write_text(seg.read_text().replace("tier: 2", "tier: 7"))
+    done = mkdocs_build(root / "mkdocs.yml", tmp_path / "site")
+    assert done.returncode == 1
+    assert "specs/segments/staffing-agencies.yml:4:7: error[E010]: tier:" in done.stderr
+    assert "icp: the specs have 1 error, 0 warnings" in done.stderr
+    assert "Traceback" not in done.stderr
+    (root / "specs/playbook.yml").unlink()
+    done = mkdocs_build(root / "mkdocs.yml", tmp_path / "site")
+    assert done.returncode == 1
+    assert "error[E008]" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_options_prefix_overrides_and_automatic_nav(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    config = root / "mkdocs.yml"
+    text = config.read_text().replace("nav:\n  - Home: index.md\n", "")
+    config.write_text(text.replace("  - icp\n", "  - icp:\n      prefix: gtm/icp\n"))
+    (root / "docs/index.md").write_text("# Fixture\n\n[Playbook](gtm/icp/index.md)\n")
+    overrides = root / "overrides/icp"
+    overrides.mkdir(parents=True)
+    (overrides / "persona.md.jinja").write_text(
+        '{% extends "_base/persona.md.jinja" %}\n{% block header %}\n'
+        "# {{ persona.title | inline }}\n\nOur own persona header.\n{% endblock %}\n")
+    done = mkdocs_build(config, tmp_path / "site", "--strict")
+    assert done.returncode == 0, done.stderr
+    site = tmp_path / "site"
+    persona = site / "gtm/icp/segments/multi-country-payroll/personas/cfo/index.html"
+    assert "Our own persona header." in persona.read_text()
+    assert "Role in the buying committee" in persona.read_text()
+    home = (site / "index.html").read_text()
+    assert 'href="gtm/icp/journey/"' in home  # the automatic nav lists the bounded pages
+    assert "personas/cfo/" not in home
+    assert not (root / "docs/gtm").exists()
+
+
+def test_broken_override_fails_cleanly(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    overrides = root / "overrides/icp"
+    overrides.mkdir(parents=True)
+    (overrides / "journey.md.jinja").write_text('{% extends "_base/journey.md.jinja" %}\n'
+                                                "{% block intro %}{% for %}{% endblock %}\n")
+    done = mkdocs_build(root / "mkdocs.yml", tmp_path / "site")
+    assert done.returncode == 1
+    assert "journey.md.jinja:2: template syntax error" in done.stderr
+    assert "Traceback" not in done.stderr

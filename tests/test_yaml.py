@@ -1,0 +1,188 @@
+"""The positioned YAML loader: positions, duplicate keys, limits, tags, encodings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from icp_docs.diagnostics import Code
+from icp_docs.spec.yaml import MAX_BYTES, MAX_DEPTH, field_path, load_bytes, load_file
+
+
+def problems(raw: bytes | str) -> list[tuple[str, int, int, str]]:
+    data = raw.encode() if isinstance(raw, str) else raw
+    doc = load_bytes(data, "f.yml")
+    return [(d.code.value, d.line, d.column, d.field) for d in doc.diagnostics]
+
+
+def test_positions_of_values_and_keys_are_one_based() -> None:
+    doc = load_bytes(b"# comment\na: 1\nlist:\n  - x\n  - {k: v}\n", "f.yml")
+    pos = doc.positions
+    assert doc.diagnostics == []
+    assert doc.data == {"a": 1, "list": ["x", {"k": "v"}]}
+    assert pos.of(("a",)) == (2, 4)
+    assert pos.of(("a",), key=True) == (2, 1)
+    assert pos.of(("list", 1, "k")) == (5, 9)
+    assert pos.of(("list", 1, "k"), key=True) == (5, 6)
+    # A missing value is blamed on its nearest ancestor.
+    assert pos.of(("list", 1, "missing")) == (5, 5)
+    assert pos.of(("nowhere",)) == (2, 1)
+
+
+def test_every_duplicate_key_is_reported_and_the_first_value_kept() -> None:
+    doc = load_bytes(b"a: 1\nb:\n  c: 1\n  c: 2\na: 3\n", "f.yml")
+    found = [(d.code, d.line, d.column, d.field) for d in doc.diagnostics]
+    assert found == [(Code.DUPLICATE_KEY, 4, 3, "b.c"), (Code.DUPLICATE_KEY, 5, 1, "a")]
+    assert "first at line 3" in doc.diagnostics[0].message
+    assert doc.data == {"a": 1, "b": {"c": 1}}
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("NO", "NO"), ("yes", "yes"), ("on", "on"), ("true", True), ("False", False),
+    ("10:30", "10:30"), ("010", "010"), ("0x10", 16), ("0o17", 15), ("1_000", 1000),
+    ("-5", -5), ("2.5", 2.5), ("~", None), ("", None), ("2026-01-31", dt.date(2026, 1, 31)),
+    ("2026-13-45", "2026-13-45"), ("'12'", "12"),
+])
+def test_scalars_follow_yaml_1_2(text: str, value: object) -> None:
+    doc = load_bytes(f"v: {text}\n".encode(), "f.yml")
+    assert doc.diagnostics == []
+    assert doc.data["v"] == value
+    assert type(doc.data["v"]) is type(value)
+
+
+def test_keys_are_kept_as_written() -> None:
+    doc = load_bytes(b"null: a\nTrue: b\n1: c\n", "f.yml")
+    assert list(doc.data) == ["null", "True", "1"]
+
+
+def test_python_tags_never_construct_anything(tmp_path: Path) -> None:
+    marker = tmp_path / "constructed"
+    attacks = [
+        f'a: !!python/object/apply:os.system ["touch {marker}"]',
+        f'a: !!python/object/new:subprocess.check_call [["touch", "{marker}"]]',
+        "a: !!python/name:os.system",
+        f'!!python/object/apply:os.system ["touch {marker}"]: 1',
+    ]
+    for attack in attacks:
+        assert [p[0] for p in problems(attack)] == ["E009"], attack
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("a: !!set {x, y}", "!!set"), ("a: !!binary aGk=", "!!binary"), ("a: !custom x", "!custom"),
+    ("a: !!omap [x: 1]", "!!omap"), ("a: !!python/tuple [1]", "!!python/tuple"),
+])
+def test_only_plain_tags_are_allowed(text: str, shown: str) -> None:
+    doc = load_bytes(text.encode(), "f.yml")
+    [diag] = doc.diagnostics
+    assert (diag.code, diag.line, diag.column) == (Code.UNSUPPORTED_TAG, 1, 4)
+    assert shown in diag.message
+    assert doc.data is None
+
+
+def test_merge_keys_are_refused() -> None:
+    assert problems("base: &b {x: 1}\nother:\n  <<: *b\n") == [("E009", 3, 3, "other")]
+
+
+def test_a_plain_alias_is_fine() -> None:
+    doc = load_bytes(b"a: &x [1, 2]\nb: *x\n", "f.yml")
+    assert doc.diagnostics == []
+    assert doc.data == {"a": [1, 2], "b": [1, 2]}
+
+
+def test_an_alias_bomb_is_refused_before_it_expands() -> None:
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    # a3 is the first to pass 10,000 values (11,111): blamed there.
+    assert problems("\n".join(levels)) == [("E005", 4, 5, "")]
+
+
+@pytest.mark.parametrize("text", ["a: &x [1, *x]", "a: &x {k: *x}"])
+def test_a_self_referencing_alias_is_refused(text: str) -> None:
+    assert problems(text) == [("E005", 1, 4, "")]
+
+
+def test_deep_nesting_is_refused_without_crashing_the_interpreter() -> None:
+    # libyaml's composer recurses in C: this input used to kill the process (SIGSEGV).
+    code = (
+        "from icp_docs.spec.yaml import load_bytes\n"
+        "for raw in (b'- ' * 200000 + b'x', b'? ' * 200000, b'a: ' + b'[' * 300000,\n"
+        "            b'a: ' + b'[' * 3000 + b']' * 3000):\n"
+        "    print(*[d.code.value for d in load_bytes(raw, 'f.yml').diagnostics])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["E018"] * 4
+
+
+def test_nesting_up_to_the_limit_is_fine() -> None:
+    depth = MAX_DEPTH - 2
+    doc = load_bytes(b"a: " + b"[" * depth + b"]" * depth, "f.yml")
+    assert doc.diagnostics == []
+
+
+def test_non_utf8_points_at_the_bad_byte_counting_characters() -> None:
+    raw = "a: 1\nname: Zürich ".encode() + b"\xff\n"
+    assert problems(raw) == [("E003", 2, 14, "")]
+
+
+@pytest.mark.parametrize("raw", [
+    "a: 1".encode("utf-16"), "a: 1".encode("utf-32"), "name: Zürich".encode("latin-1")])
+def test_other_encodings_are_not_utf8(raw: bytes) -> None:
+    assert [p[0] for p in problems(raw)] == ["E003"]
+
+
+def test_a_byte_order_mark_is_accepted() -> None:
+    assert load_bytes(b"\xef\xbb\xbfa: 1\n", "f.yml").data == {"a": 1}
+
+
+def test_a_control_character_is_located() -> None:
+    assert problems("a: 1\nb: x\x07y\n") == [("E001", 2, 5, "")]
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "# only\n  # comments\n", "---\n", "---\n...\n"])
+def test_empty_files(text: str) -> None:
+    assert problems(text) == [("E006", 1, 1, "")]
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("- a\n- b\n", "a list"), ("just text\n", "a single value"), ("\n\n42\n", "a single value")])
+def test_the_top_level_must_be_a_mapping(text: str, kind: str) -> None:
+    doc = load_bytes(text.encode(), "f.yml")
+    [diag] = doc.diagnostics
+    assert diag.code == Code.NOT_A_MAPPING
+    assert kind in diag.message
+
+
+def test_a_second_document_is_refused_where_it_starts() -> None:
+    [found] = load_bytes(b"a: 1\n---\nb: 2\n", "f.yml").diagnostics
+    assert (found.code, found.line, found.column) == (Code.YAML_SYNTAX, 2, 1)
+    assert "one document" in found.message
+
+
+def test_the_size_limit_holds_for_bytes_and_files(tmp_path: Path) -> None:
+    big = b"a: " + b"x" * MAX_BYTES + b"\n"
+    assert problems(big) == [("E004", 1, 1, "")]
+    path = tmp_path / "big.yml"
+    path.write_bytes(big)
+    [diag] = load_file(path, "big.yml").diagnostics
+    assert diag.code == Code.FILE_TOO_LARGE and "1 MiB" in diag.message
+    assert problems(b"a: " + b"x" * (MAX_BYTES - 10) + b"\n") == []
+
+
+def test_an_unreadable_file_is_a_diagnostic(tmp_path: Path) -> None:
+    folder = tmp_path / "seg.yml"
+    folder.mkdir()
+    [diag] = load_file(folder, "seg.yml").diagnostics
+    assert diag.code == Code.YAML_SYNTAX and "cannot read" in diag.message
+
+
+def test_field_paths_read_like_the_yaml() -> None:
+    assert field_path(("personas", 2, "role")) == "personas[2].role"
+    assert field_path((0, "a")) == "[0].a"
+    assert field_path(()) == ""
