@@ -92,23 +92,33 @@ def make_project(folder: Path, segments: int, *, plugin: bool) -> Path:
     return folder
 
 
-def time_build(project: Path, runs: int) -> tuple[float, float, int]:
-    """Best wall time and best CPU time (user + system) of ``mkdocs build`` over ``runs``
-    runs, and the number of pages. A build is single-threaded: on an idle machine the two
-    agree, and on a busy one the CPU time is the figure that does not depend on the load."""
-    walls, cpus = [], []
-    site = project / "site"
+def _build_once(project: Path) -> tuple[float, float]:
+    """Wall and CPU (user + system) seconds of one ``mkdocs build`` of ``project``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d",
+                           str(project / "site")], cwd=project, env=ENV, capture_output=True,
+                          text=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    assert done.returncode == 0, done.stderr
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+
+
+def time_builds(projects: list[Path], runs: int) -> list[tuple[float, float, int]]:
+    """For each project: best wall time, best CPU time and number of pages over ``runs``
+    builds. The projects' builds take turns, so a burst of load elsewhere on the machine
+    hits them alike. A build is single-threaded: on an idle machine wall and CPU time agree;
+    on a busy one the CPU time is the figure that depends least on the load."""
+    walls: list[list[float]] = [[] for _ in projects]
+    cpus: list[list[float]] = [[] for _ in projects]
     for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)],
-                              cwd=project, env=ENV, capture_output=True, text=True)
-        walls.append(time.perf_counter() - start)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-        assert done.returncode == 0, done.stderr
-    pages = sum(1 for _ in site.rglob("index.html"))
-    return min(walls), min(cpus), pages
+        for i, project in enumerate(projects):
+            wall, cpu = _build_once(project)
+            walls[i].append(wall)
+            cpus[i].append(cpu)
+    return [(min(w), min(c), sum(1 for _ in (p / "site").rglob("index.html")))
+            for w, c, p in zip(walls, cpus, projects, strict=True)]
 
 
 def _get(url: str) -> str:
@@ -117,6 +127,12 @@ def _get(url: str) -> str:
             return str(response.read().decode())
     except OSError:
         return ""
+
+
+def _default_sigint() -> None:
+    # A job started in the background inherits SIGINT ignored; Python then installs no
+    # handler and Ctrl-C (our clean stop, which runs the plugin's on_shutdown) would be lost.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def time_reloads(project: Path, reloads: int, *, dirty: bool = False) -> list[float]:
@@ -129,7 +145,7 @@ def time_reloads(project: Path, reloads: int, *, dirty: bool = False) -> list[fl
     log = (project / "serve.log").open("w")
     command = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"]
     server = subprocess.Popen(command + ["--dirty"] * dirty, cwd=project, env=ENV, stdout=log,
-                              stderr=subprocess.STDOUT)
+                              stderr=subprocess.STDOUT, preexec_fn=_default_sigint)
     try:
         _wait(lambda: "Multi-entity" in _get(url) or "finance" in _get(url), 120)
         original = seg.read_text()
@@ -171,10 +187,9 @@ def main() -> int:
     results: dict[int, tuple[tuple[float, float], tuple[float, float], int]] = {}
     with tempfile.TemporaryDirectory(prefix="icp-bench-") as tmp:
         for n in args.sizes:
-            p_wall, p_cpu, pages = time_build(
-                make_project(Path(tmp) / f"p{n}", n, plugin=True), args.runs)
-            h_wall, h_cpu, _ = time_build(
-                make_project(Path(tmp) / f"h{n}", n, plugin=False), args.runs)
+            (p_wall, p_cpu, pages), (h_wall, h_cpu, _) = time_builds(
+                [make_project(Path(tmp) / f"p{n}", n, plugin=True),
+                 make_project(Path(tmp) / f"h{n}", n, plugin=False)], args.runs)
             results[n] = ((p_wall, p_cpu), (h_wall, h_cpu), pages)
             print(f"built N={n}: plugin {p_wall:.2f} s ({p_cpu:.2f} s CPU), by hand "
                   f"{h_wall:.2f} s ({h_cpu:.2f} s CPU), {pages} pages", file=sys.stderr)

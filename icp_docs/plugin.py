@@ -25,7 +25,7 @@ from .diagnostics import Diagnostic, format_all, summary
 from .lint import check
 from .printing import assets as print_assets
 from .render import site
-from .render.environment import TemplateProblem
+from .render.environment import TemplateProblem, bytecode_cache
 from .render.pages import Page, render_pages, render_problem_pages, stand_ins
 from .spec.load import LoadResult, Playbook, SpecCache
 
@@ -152,7 +152,7 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
         # `mkdocs serve`; with Jinja's bytecode cache (keyed by each template's checksum) that
         # is done once per machine instead.
         if self.config.enabled and env.bytecode_cache is None:
-            env.bytecode_cache = jinja2.FileSystemBytecodeCache()
+            env.bytecode_cache = bytecode_cache()
         return env
 
     # Last (after other plugins' on_post_page) so that the robots tag lands in the final

@@ -195,3 +195,17 @@ def test_rules_switch_off_per_run(minimal_specs: Path, name: str) -> None:
 def test_the_lint_counts_from_the_given_day(minimal_specs: Path) -> None:
     late = check(minimal_specs, today=dt.date(2027, 6, 1))
     assert {d.code for d in late.diagnostics} == {Code.STALE_REVIEW}
+
+
+def test_several_processes_lint_a_large_playbook_with_the_same_result(minimal_specs: Path) -> None:
+    text = (minimal_specs / S).read_text()
+    for n in range(70):
+        body = text.replace("id: payroll-ops", f"id: seg-{n:02d}")
+        if n % 7 == 0:
+            body = body.replace("strength: strong", "strength: weak")
+        (minimal_specs / "segments" / f"seg-{n:02d}.yml").write_text(body)
+    one = check(minimal_specs, today=TODAY, jobs=1)
+    two = check(minimal_specs, today=TODAY, jobs=2)
+    assert one.diagnostics == two.diagnostics
+    assert {d.code for d in two.diagnostics} == {Code.WEAK_TRIGGERS_ONLY, Code.TOO_MANY_CORE}
+    assert len(two.diagnostics) == 11

@@ -30,6 +30,12 @@ def _free_port() -> int:
         return port
 
 
+def _default_sigint() -> None:
+    # A job started in the background inherits SIGINT ignored; Python then installs no
+    # handler and Ctrl-C (our clean stop, which runs the plugin's on_shutdown) would be lost.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Server:
     """A running ``mkdocs serve``; its log goes to a file so the pipe never fills."""
 
@@ -40,7 +46,8 @@ class Server:
         with self.log.open("w") as out:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{self.port}",
-                 *extra], cwd=root, stdout=out, stderr=subprocess.STDOUT)
+                 *extra], cwd=root, stdout=out, stderr=subprocess.STDOUT,
+                preexec_fn=_default_sigint)
 
     def get(self, path: str) -> tuple[int, str]:
         try:

@@ -11,7 +11,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Any, ClassVar, Literal
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+if TYPE_CHECKING:
+    from ..spec.load import Source
 
 __all__ = [
     "Change",
@@ -20,6 +24,7 @@ __all__ = [
     "ItemAdded",
     "ItemRemoved",
     "KnockoutChanged",
+    "Place",
     "SegmentAdded",
     "SegmentRemoved",
     "SegmentRenamed",
@@ -141,9 +146,24 @@ def _name(key: str, style: Style) -> str:
     return code(key) if style == "markdown" else f"'{key}'"
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where to look for a change: a location in a spec file, turned into a line and a column
+    only when asked (that indexes the whole file, which the change log page never needs)."""
+
+    source: Source
+    loc: tuple[str | int, ...]
+
+    @cached_property
+    def line_column(self) -> tuple[int, int]:
+        # The key's line: for a block mapping or list, the value starts on the line after.
+        return self.source.where(self.loc, key=True)
+
+
 @dataclass(frozen=True, kw_only=True)
 class Change:
-    """One change. ``segment`` is the segment id (None: the playbook itself)."""
+    """One change. ``segment`` is the segment id (None: the playbook itself); ``file`` and
+    :attr:`line` point at the new file, or at the old one for what was removed."""
 
     kind: ClassVar[str] = "change"
     impact: Impact
@@ -152,8 +172,15 @@ class Change:
     old: Any = None
     new: Any = None
     file: str = ""
-    line: int = 1
-    column: int = 1
+    place: Place | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def line(self) -> int:
+        return self.place.line_column[0] if self.place else 1
+
+    @property
+    def column(self) -> int:
+        return self.place.line_column[1] if self.place else 1
 
     def describe(self, style: Style = "text") -> str:
         """The change in a few words, without its place: ``tier: 2 -> 1``."""

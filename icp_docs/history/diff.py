@@ -24,6 +24,7 @@ from .changes import (
     ItemAdded,
     ItemRemoved,
     KnockoutChanged,
+    Place,
     SegmentAdded,
     SegmentRemoved,
     SegmentRenamed,
@@ -39,33 +40,25 @@ Loc = tuple[str | int, ...]
 RENAME_SIMILARITY = 0.6
 
 
-@dataclass(frozen=True)
-class _Side:
-    """One side of a comparison: the source to point into and the location in it."""
-
-    source: Source
-    loc: Loc
-
-
 @dataclass
 class _Walk:
-    """Collects the changes of one file pair (a segment, or playbook.yml)."""
+    """Collects the changes of one file pair (a segment, or playbook.yml), in the order of the
+    models' fields; ``thresholds`` adds the effective thresholds where qualification is."""
 
     segment: str | None
     old: Source
     new: Source
     out: list[Change]
+    thresholds: Callable[[_Walk], None] | None = None
 
     def place(self, loc: Loc, *, old: bool = False) -> dict[str, Any]:
-        source = self.old if old else self.new
-        # The key's line: for a block mapping or list, the value starts on the line after.
-        line, column = source.where(loc, key=True)
-        return {"segment": self.segment, "file": source.path, "line": line, "column": column}
+        return _at(self.segment, self.old if old else self.new, loc)
 
 
 def diff_playbooks(old: Playbook, new: Playbook) -> list[Change]:
-    """Every change from ``old`` to ``new``: playbook fields first, then segment by segment
-    (in the new playbook's order, removed segments last), each in file order."""
+    """Every change from ``old`` to ``new``: the playbook's own fields first, then segment by
+    segment (in the new playbook's order, removed segments last), each in the order of the
+    spec's fields, the entries of a list in their new order and removed entries after."""
     changes = _playbook_changes(old, new)
     before = {s.id: s for s in old.segments}
     after = {s.id: s for s in new.segments}
@@ -91,8 +84,7 @@ def diff_playbooks(old: Playbook, new: Playbook) -> list[Change]:
 
 
 def _at(segment: str | None, source: Source, loc: Loc) -> dict[str, Any]:
-    line, column = source.where(loc, key=True)
-    return {"segment": segment, "file": source.path, "line": line, "column": column}
+    return {"segment": segment, "file": source.path, "place": Place(source, loc)}
 
 
 def diff_segments(old: Segment, new: Segment, old_book: Playbook, new_book: Playbook
@@ -100,26 +92,30 @@ def diff_segments(old: Segment, new: Segment, old_book: Playbook, new_book: Play
     """The changes inside one segment (matched by id, or as a rename)."""
     if old.spec == new.spec and old_book.thresholds(old.spec) == new_book.thresholds(new.spec):
         return []
-    walk = _Walk(new.id, old.source, new.source, [])
+    walk = _Walk(new.id, old.source, new.source, [],
+                 lambda w: _thresholds(w, old, new, old_book, new_book))
     _model(walk, old.spec, new.spec, (), (), ())
-    _thresholds(walk, old, new, old_book, new_book)
-    return sorted(walk.out, key=lambda c: (c.line, c.column))
+    return walk.out
 
 
 def _playbook_changes(old: Playbook, new: Playbook) -> list[Change]:
-    walk = _Walk(None, old.source, new.source, [])
+    walk = _Walk(None, old.source, new.source, [], lambda w: _defaults(w, old, new))
     if old.spec != new.spec:
         _model(walk, old.spec, new.spec, (), (), ())
-        for name in ("strong_at", "disqualify_below"):
-            was = getattr(old.spec.qualification, name)
-            now = getattr(new.spec.qualification, name)
-            if was != now:
-                users = tuple(s.id for s in new.segments
-                              if getattr(s.spec.qualification, name) is None)
-                walk.out.append(ThresholdChanged(
-                    impact=Impact.BREAKING, path=f"qualification.{name}", old=was, new=now,
-                    applies_to=users, **walk.place(("qualification", name))))
-    return sorted(walk.out, key=lambda c: (c.line, c.column))
+    return walk.out
+
+
+def _defaults(walk: _Walk, old: Playbook, new: Playbook) -> None:
+    """The playbook's default thresholds, naming the segments that use them."""
+    for name in ("strong_at", "disqualify_below"):
+        was = getattr(old.spec.qualification, name)
+        now = getattr(new.spec.qualification, name)
+        if was != now:
+            users = tuple(s.id for s in new.segments
+                          if getattr(s.spec.qualification, name) is None)
+            walk.out.append(ThresholdChanged(
+                impact=Impact.BREAKING, path=f"qualification.{name}", old=was, new=now,
+                applies_to=users, **walk.place(("qualification", name))))
 
 
 def _thresholds(walk: _Walk, old: Segment, new: Segment, old_book: Playbook,
@@ -144,6 +140,8 @@ def _model(walk: _Walk, old: BaseModel, new: BaseModel, parts: tuple[str, ...], 
             continue
         path = f"{display}.{name}" if display else name
         _value(walk, was, now, (*parts, name), (*oloc, name), (*nloc, name), path)
+        if not parts and name == "qualification" and walk.thresholds is not None:
+            walk.thresholds(walk)
 
 
 def _skipped(parts: tuple[str, ...], name: str) -> bool:

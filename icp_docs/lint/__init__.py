@@ -9,7 +9,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..diagnostics import Code, Diagnostic
-from ..spec.load import LoadResult, Playbook, SpecCache, load_playbook
+from ..spec.load import LoadResult, Playbook, Segment, SpecCache, load_playbook
+from ..spec.parallel import fork_map
 from .rules import PLAYBOOK_RULES, SEGMENT_RULES, Context
 
 __all__ = ["check", "disabled_codes", "lint_playbook"]
@@ -26,18 +27,25 @@ def disabled_codes(names: Iterable[str]) -> set[Code]:
 
 
 def lint_playbook(playbook: Playbook, *, today: dt.date | None = None,
-                  disable: Iterable[str] = ()) -> list[Diagnostic]:
-    """Run every lint rule over a loaded playbook; rules switched off are skipped."""
+                  disable: Iterable[str] = (), jobs: int = 1) -> list[Diagnostic]:
+    """Run every lint rule over a loaded playbook; rules switched off are skipped.
+
+    ``jobs`` > 1 spreads a large playbook's segments over that many processes (see
+    :mod:`icp_docs.spec.parallel`).
+    """
     off = disabled_codes([*disable, *playbook.spec.lint.disable])
     ctx = Context(playbook, today or dt.date.today())
     found: list[Diagnostic] = []
     for code, book_rule in PLAYBOOK_RULES:
         if code not in off:
             found += book_rule(ctx)
-    for segment in playbook.segments:
-        for code, segment_rule in SEGMENT_RULES:
-            if code not in off:
-                found += segment_rule(ctx, segment)
+    rules = [rule for code, rule in SEGMENT_RULES if code not in off]
+
+    def segment_warnings(segment: Segment) -> list[Diagnostic]:
+        return [d for rule in rules for d in rule(ctx, segment)]
+
+    for warnings in fork_map(segment_warnings, playbook.segments, jobs):
+        found += warnings
     return sorted(set(found))
 
 
@@ -53,5 +61,5 @@ def check(specs_dir: str | os.PathLike[str], *, disable: Iterable[str] = (),
     if result.playbook is not None:
         result.diagnostics = sorted(
             set(result.diagnostics) | set(lint_playbook(result.playbook, today=today,
-                                                        disable=disable)))
+                                                        disable=disable, jobs=jobs)))
     return result

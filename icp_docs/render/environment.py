@@ -84,6 +84,15 @@ def _rel(context: jinja2.runtime.Context, target: str) -> Markup:
     return Markup(filters.attr(rel).replace(" ", "%20"))
 
 
+def bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Jinja's per-user cache of compiled templates in the temp folder; none when that
+    folder is unsafe or unwritable (Jinja refuses a folder another user owns)."""
+    try:
+        return jinja2.FileSystemBytecodeCache()
+    except (OSError, RuntimeError):
+        return None
+
+
 def _stamps(templates_dir: str | Path | None) -> tuple[tuple[str, int], ...]:
     """Every template file (the team's and ours) and its mtime: any change, or a new
     override, makes a new environment, so templates need no check on each page."""
@@ -128,7 +137,7 @@ def _new_environment(templates_dir: str | Path | None) -> jinja2.Environment:
         auto_reload=False,  # make_environment already made a new one if a file changed
         # Compiled templates are kept (per user, in the temp folder, keyed by each template's
         # checksum) so a build does not spend its first fraction of a second compiling them.
-        bytecode_cache=jinja2.FileSystemBytecodeCache(),
+        bytecode_cache=bytecode_cache(),
     )
     env.filters.update({name: _safe(fn) for name, fn in FILTERS.items()})
     env.globals["rel"] = _rel

@@ -1,12 +1,13 @@
 """Safe YAML loading that remembers where every value came from.
 
-PyYAML composes the document into nodes (libyaml's C parser when present, for speed); we build
-plain Python values from those nodes ourselves, so that we can
+PyYAML's parser (libyaml's, in C, when present) turns the text into events; we build plain
+Python values from them ourselves (:mod:`.build`), so that we can
 
 - record the line and column of every key and value (pydantic's ``loc`` maps to them),
 - reject duplicate keys, which PyYAML silently resolves to the last one (a lost edit),
-- count how far anchors and aliases would expand before building anything (alias bombs),
-- accept only the safe scalar tags: nothing can construct an arbitrary object.
+- count how far anchors and aliases expand, and stop an alias bomb before it grows,
+- accept only the safe scalar tags: nothing can construct an arbitrary object,
+- refuse files over 1 MiB, bytes that are not UTF-8, and empty files.
 
 Scalars follow YAML 1.2, as editors do (see :mod:`.yaml12`).
 """
@@ -20,31 +21,20 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.constructor import SafeConstructor
 
 from ..diagnostics import Code, Diagnostic
-from .yaml12 import DeepLoader, Loader
+from .build import MAX_DEPTH, MAX_NODES, Builder, Loc, Mark, Stop
+from .yaml12 import EventLoader
+
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Document", "Loc", "Positions", "field_path",
+           "load_bytes", "load_file"]
 
 MAX_BYTES = 1024 * 1024
-MAX_NODES = 10_000
-#: Far deeper than any spec (which nests some six levels), far below what troubles a parser.
-MAX_DEPTH = 64
-# libyaml's composer recurses in C and crashes the interpreter past some 30,000 levels.
-_C_SAFE_DEPTH = 5_000
-
-Loc = tuple[str | int, ...]
-
-_YAML = "tag:yaml.org,2002:"
-_STR_TAG = f"{_YAML}str"
-_SEQ_TAG = f"{_YAML}seq"
-_MAP_TAG = f"{_YAML}map"
 
 # What YAML calls printable; the reader fails on anything else.
 _NON_PRINTABLE = re.compile(
     "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
-_SCALAR_TAGS = {f"{_YAML}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
-_constructor = SafeConstructor()
 
 
 @dataclass
@@ -103,10 +93,6 @@ class Document:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-class _Stop(Exception):
-    """Building the document cannot go on; the diagnostic is already recorded."""
-
-
 def load_file(path: Path, display: str) -> Document:
     """Read and parse one YAML file; never raises for bad content."""
     doc = Document(display)
@@ -135,66 +121,35 @@ def load_bytes(raw: bytes, display: str, doc: Document | None = None) -> Documen
     text = _decode(raw, doc)
     if text is None:
         return doc
-    try:
-        node = None if _only_comments(text) else _compose(text, doc)
-        if node is None:
-            _error(doc, 1, 1, Code.EMPTY_FILE, "the file is empty")
-            return doc
-        if _has_anchor(text):
-            # Without anchors no node is shared: the tree is no bigger than the file.
-            _check_aliases(node, doc)
-        if not isinstance(node, yaml.MappingNode):
-            _error(doc, *_mark(node), Code.NOT_A_MAPPING,
-                   "the file must be a mapping of fields (`name: value` lines), not "
-                   f"{_kind(node)}")
-            return doc
-        doc.data = doc.positions.data = _Builder(doc).build(node, ())
-    except _Stop:
-        doc.data = None
-    return doc
+    if _only_comments(text):
+        _error(doc, 1, 1, Code.EMPTY_FILE, "the file is empty")
+        return doc
 
+    def report(mark: Mark, code: Code, message: str, loc: Loc) -> None:
+        doc.diagnostics.append(Diagnostic(doc.path, *mark, code, field_path(loc), message))
 
-def _compose(text: str, doc: Document) -> yaml.Node | None:
-    """The document's node tree; a syntax error becomes a diagnostic (and _Stop)."""
+    builder = Builder(report)
+    loader = EventLoader(text)
     try:
-        # Each level of nesting needs one of these indicators, so their count bounds the
-        # depth; above the bound, compose in Python, which stops with a RecursionError.
-        bound = sum(text.count(c) for c in "[{-?:")
-        loader = (Loader if bound <= _C_SAFE_DEPTH else DeepLoader)(text)
-        try:
-            return loader.get_single_node()  # type: ignore[no-any-return]
-        finally:
-            loader.dispose()
+        data = builder.run(loader)
+    except Stop:
+        return doc
     except yaml.reader.ReaderError:
         line, col, char = _bad_character(text)
         _error(doc, line, col, Code.YAML_SYNTAX,
                f"invalid YAML: the character U+{char:04X} is not allowed in YAML text")
-    except yaml.composer.ComposerError as exc:
-        if exc.problem == "but found another document":
-            _marked(doc, exc, "a spec file holds one document; remove this '---' or split "
-                    "the file")
-        else:
-            _marked(doc, exc, str(exc.problem))
+        return doc
     except yaml.MarkedYAMLError as exc:
         _marked(doc, exc, str(exc.problem or exc.context or "the file cannot be parsed"))
-    except yaml.YAMLError as exc:  # pragma: no cover - libyaml raises marked errors
-        _error(doc, 1, 1, Code.YAML_SYNTAX, f"invalid YAML: {exc}")
-    except RecursionError:
-        _error(doc, 1, 1, Code.TOO_DEEP, f"values nest more than {MAX_DEPTH} levels deep")
-    raise _Stop
-
-
-def _has_anchor(text: str) -> bool:
-    """Whether ``text`` may define an anchor: ``&name`` at the start of a value, which
-    "M&A" or "P & L" are not. (A false yes only costs the alias check's time.)"""
-    at = text.find("&")
-    while at >= 0:
-        before = text[at - 1] if at else "\n"
-        after = text[at + 1: at + 2]
-        if before in " \t\n[{,-:?" and after and not after.isspace():
-            return True
-        at = text.find("&", at + 1)
-    return False
+        return doc
+    finally:
+        loader.dispose()
+    if data is None:
+        _error(doc, 1, 1, Code.EMPTY_FILE, "the file is empty")
+        return doc
+    doc.data = doc.positions.data = data
+    doc.positions.marks = builder.marks
+    return doc
 
 
 def _marked(doc: Document, exc: yaml.MarkedYAMLError, problem: str) -> None:
@@ -233,128 +188,8 @@ def _only_comments(text: str) -> bool:
                for ln in text.splitlines())
 
 
-def _mark(node: yaml.Node) -> tuple[int, int]:
-    return node.start_mark.line + 1, node.start_mark.column + 1
-
-
-def _kind(node: yaml.Node) -> str:
-    if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    return "a single value" if node.value else "nothing"
-
-
 def _error(doc: Document, line: int, col: int, code: Code, message: str, fld: str = "") -> None:
     doc.diagnostics.append(Diagnostic(doc.path, line, col, code, fld, message))
-
-
-def _children(node: yaml.Node) -> Iterator[yaml.Node]:
-    if isinstance(node, yaml.SequenceNode):
-        yield from node.value
-    elif isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            yield key
-            yield value
-
-
-def _check_aliases(root: yaml.Node, doc: Document) -> None:
-    """Refuse documents whose aliases loop or would expand past MAX_NODES values, before
-    anything is built from them."""
-    sizes: dict[int, int] = {}
-    active: set[int] = set()
-    # Iterative post-order walk: a deep document must not hit Python's recursion limit.
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-    while stack:
-        node, done = stack.pop()
-        key = id(node)
-        if done:
-            active.discard(key)
-            sizes[key] = total = 1 + sum(sizes[id(child)] for child in _children(node))
-            if total > MAX_NODES:
-                _error(doc, *_mark(node), Code.ALIAS_BOMB,
-                       f"anchors and aliases here expand past {MAX_NODES:,} values (an alias "
-                       "bomb)")
-                raise _Stop
-            continue
-        if key in sizes:
-            continue
-        active.add(key)
-        stack.append((node, True))
-        for child in _children(node):
-            if id(child) in active:
-                _error(doc, *_mark(child), Code.ALIAS_BOMB,
-                       "an alias refers to the value that contains it, so it never ends")
-                raise _Stop
-            stack.append((child, False))
-
-
-class _Builder:
-    """Turns checked nodes into plain dicts, lists and scalars, recording positions."""
-
-    def __init__(self, doc: Document) -> None:
-        self.doc = doc
-        self.marks = doc.positions.marks
-
-    def build(self, node: yaml.Node, loc: Loc) -> Any:
-        self.marks.append(_mark(node))
-        if isinstance(node, yaml.ScalarNode):
-            return self._scalar(node, loc)
-        if len(loc) >= MAX_DEPTH:
-            _error(self.doc, *_mark(node), Code.TOO_DEEP,
-                   f"values nest more than {MAX_DEPTH} levels deep")
-            raise _Stop
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, loc)
-        self._check_tag(node, loc, {_SEQ_TAG})
-        return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
-
-    def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, Any]:
-        self._check_tag(node, loc, {_MAP_TAG})
-        result: dict[str, Any] = {}
-        seen: dict[str, tuple[int, int]] = {}
-        for key_node, value_node in node.value:
-            key = self._key(key_node, loc)
-            where = _mark(key_node)
-            if key in seen:
-                _error(self.doc, *where, Code.DUPLICATE_KEY,
-                       f"duplicate key '{key}' (first at line {seen[key][0]}); YAML would keep "
-                       "only the last one", _field((*loc, key)))
-                continue
-            seen[key] = where
-            self.marks.append(where)
-            result[key] = self.build(value_node, (*loc, key))
-        return result
-
-    def _key(self, node: yaml.Node, loc: Loc) -> str:
-        if node.tag == f"{_YAML}merge":
-            _error(self.doc, *_mark(node), Code.UNSUPPORTED_TAG,
-                   "merge keys (<<) are not supported; write the fields out", _field(loc))
-            raise _Stop
-        self._check_tag(node, loc, _SCALAR_TAGS | {_SEQ_TAG, _MAP_TAG})
-        if not isinstance(node, yaml.ScalarNode):
-            _error(self.doc, *_mark(node), Code.WRONG_VALUE,
-                   "a key must be a plain word, not a list or mapping", _field(loc))
-            raise _Stop
-        # The key as written: `null:` or `True:` must not turn into "None" or "True".
-        return str(node.value)
-
-    def _scalar(self, node: yaml.Node, loc: Loc) -> Any:
-        if node.tag == _STR_TAG:
-            return node.value
-        self._check_tag(node, loc, _SCALAR_TAGS)
-        try:
-            return _constructor.yaml_constructors[node.tag](_constructor, node)
-        except (ValueError, TypeError, OverflowError, yaml.YAMLError):
-            # A scalar resolved as a timestamp or number that does not construct
-            # (e.g. 2026-13-45): keep its text and let the field's type judge it.
-            return node.value
-
-    def _check_tag(self, node: yaml.Node, loc: Loc, allowed: set[str]) -> None:
-        if node.tag in allowed:
-            return
-        shown = "!!" + node.tag.removeprefix(_YAML) if node.tag.startswith(_YAML) else node.tag
-        _error(self.doc, *_mark(node), Code.UNSUPPORTED_TAG,
-               f"the tag {shown} is not allowed in a spec; write a plain value", _field(loc))
-        raise _Stop
 
 
 def _field(loc: Loc) -> str:

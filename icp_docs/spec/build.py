@@ -1,0 +1,293 @@
+"""Plain data from the YAML parser's events, recording where every value and key stands.
+
+The data is built straight from the events, without PyYAML's node tree: one pass, and no
+recursion anywhere (PyYAML's C composer recurses and crashes the interpreter on some 30,000
+levels of ``- - - ...``). Along the way it rejects what the contract forbids: duplicate keys,
+tags other than the plain scalar ones, merge keys, aliases that loop or expand past
+``MAX_NODES`` values, nesting past ``MAX_DEPTH``, and a document that is no mapping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+
+from ..diagnostics import Code
+from .yaml12 import MAP_TAG, MERGE_TAG, SCALAR_TAGS, SEQ_TAG, STR_TAG, resolve
+
+MAX_NODES = 10_000
+#: Far deeper than any spec (which nests some six levels).
+MAX_DEPTH = 64
+
+Loc = tuple[str | int, ...]
+Mark = tuple[int, int]
+Report = Callable[[Mark, Code, str, Loc], None]
+
+_constructor = SafeConstructor()
+
+
+class Stop(Exception):
+    """Building cannot go on; the problem has been reported."""
+
+
+@dataclass(slots=True)
+class _Frame:
+    """A mapping or list being filled."""
+
+    value: Any  # dict[str, Any] or list[Any]
+    is_map: bool
+    loc: Loc
+    anchor: str | None
+    first: int  # index of this value's own mark
+    size: int = 1  # values inside, alias expansions included
+    key: str | None = None  # a mapping's key still waiting for its value
+    duplicate: bool = False  # ... and that key was seen before: its value is dropped
+    seen: dict[str, int] = field(default_factory=dict)  # key -> line
+
+
+class Builder:
+    """Consumes one document's events; ``root`` is the data, ``marks`` the positions in the
+    order :class:`~icp_docs.spec.yaml.Positions` expects: each value, then each key and its
+    value, or each item."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        self.marks: list[Mark] = []
+        self.root: Any = None
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, tuple[Any, int, int, int]] = {}  # value, marks slice, size
+        self.expanded = 0
+        self.skipping = 0  # depth inside a dropped value
+        self.documents = 0
+
+    def run(self, loader: Any) -> Any:
+        """Build from ``loader.get_event()`` until the stream ends; returns the root."""
+        handlers: dict[type, Callable[[Any], None]] = {
+            yaml.ScalarEvent: self._scalar, yaml.MappingStartEvent: self._open,
+            yaml.SequenceStartEvent: self._open, yaml.MappingEndEvent: self._close,
+            yaml.SequenceEndEvent: self._close, yaml.AliasEvent: self._alias,
+            yaml.DocumentStartEvent: self._document,
+        }
+        get_event, stack = loader.get_event, self.stack
+        # This loop runs for every value of every file, so the common case (a plain value,
+        # or a plain key, inside a mapping or list) is handled inline; the rest goes to the
+        # handlers.
+        while (event := get_event()) is not None:
+            if type(event) is yaml.ScalarEvent and stack and not self.skipping and \
+                    event.tag is None and event.anchor is None:
+                top = stack[-1]
+                if not top.duplicate and (top.key is not None or not top.is_map) and \
+                        self._plain_value(event, top):
+                    continue
+                if top.is_map and top.key is None and self._plain_key(event, top):
+                    continue
+            handler = handlers.get(type(event))
+            if handler is not None:
+                handler(event)
+        return self.root
+
+    def _plain_value(self, event: Any, top: _Frame) -> bool:
+        value = event.value
+        if event.implicit[0]:
+            tag = resolve(value)
+            if tag != STR_TAG:
+                if tag == MERGE_TAG:
+                    return False
+                value = _typed(tag, value)
+        mark = event.start_mark
+        self.marks.append((mark.line + 1, mark.column + 1))
+        if top.is_map:
+            top.value[top.key] = value
+            top.key = None
+        else:
+            top.value.append(value)
+        top.size += 1
+        return True
+
+    def _plain_key(self, event: Any, top: _Frame) -> bool:
+        key = event.value
+        if key in top.seen or key == "<<":
+            return False
+        mark = event.start_mark
+        top.seen[key] = mark.line + 1
+        top.key = key
+        self.marks.append((mark.line + 1, mark.column + 1))
+        return True
+
+    def _fail(self, mark: Mark, code: Code, message: str, loc: Loc = ()) -> None:
+        self.report(mark, code, message, loc)
+        raise Stop
+
+    def _document(self, event: Any) -> None:
+        self.documents += 1
+        if self.documents > 1:
+            self._fail(_mark(event), Code.YAML_SYNTAX, "invalid YAML: a spec file holds one "
+                       "document; remove this '---' or split the file")
+
+    def _slot(self, event: Any, what: str) -> _Frame | None:
+        """Where a new value goes (None: the root); refuses a non-scalar key and a root that
+        is no mapping."""
+        if not self.stack:
+            if what != "a mapping":
+                self._fail(_mark(event), Code.NOT_A_MAPPING, "the file must be a mapping of "
+                           f"fields (`name: value` lines), not {what}")
+            return None
+        top = self.stack[-1]
+        if top.is_map and top.key is None:
+            self._fail(_mark(event), Code.WRONG_VALUE, "a key must be a plain word, not "
+                       f"{what}", top.loc)
+        return top
+
+    def _put(self, top: _Frame | None, value: Any, size: int) -> None:
+        if top is None:
+            self.root = value
+            return
+        if top.is_map:
+            top.value[top.key] = value
+            top.key = None
+        else:
+            top.value.append(value)
+        top.size += size
+
+    def _drop(self, top: _Frame | None) -> bool:
+        """Whether this value belongs to a duplicate key, and is dropped."""
+        if top is not None and top.duplicate:
+            top.key, top.duplicate = None, False
+            return True
+        return False
+
+    def _scalar(self, event: Any) -> None:
+        if self.skipping:
+            return
+        top = self.stack[-1] if self.stack else None
+        if top is not None and top.is_map and top.key is None:
+            self._key(event, top)
+            return
+        top = self._slot(event, "a single value" if event.value else "nothing")
+        if self._drop(top):
+            return
+        mark = _mark(event)
+        value = self._construct(event, mark, _child_loc(top))
+        self.marks.append(mark)
+        if event.anchor is not None:
+            self.anchors[event.anchor] = (value, len(self.marks) - 1, len(self.marks), 1)
+        self._put(top, value, 1)
+
+    def _key(self, event: Any, top: _Frame) -> None:
+        mark = _mark(event)
+        tag = event.tag
+        if tag == MERGE_TAG or (tag in (None, "!") and event.implicit[0] and
+                                resolve(event.value) == MERGE_TAG):
+            self._fail(mark, Code.UNSUPPORTED_TAG, "merge keys (<<) are not supported; write "
+                       "the fields out", top.loc)
+        if tag not in (None, "!") and tag not in SCALAR_TAGS:
+            self._bad_tag(event, top.loc)
+        # The key as written: `null:` or `True:` must not turn into "None" or "True".
+        key = str(event.value)
+        top.key = key
+        if key in top.seen:
+            top.duplicate = True
+            self.report(mark, Code.DUPLICATE_KEY, f"duplicate key '{key}' (first at line "
+                        f"{top.seen[key]}); YAML would keep only the last one", (*top.loc, key))
+            return
+        top.seen[key] = mark[0]
+        self.marks.append(mark)
+        if event.anchor is not None:
+            self.anchors[event.anchor] = (key, len(self.marks) - 1, len(self.marks), 1)
+
+    def _open(self, event: Any) -> None:
+        if self.skipping:
+            self.skipping += 1
+            return
+        mapping = isinstance(event, yaml.MappingStartEvent)
+        if event.tag not in (None, "!", MAP_TAG if mapping else SEQ_TAG):
+            self._bad_tag(event, _child_loc(self.stack[-1]) if self.stack else ())
+        top = self._slot(event, "a mapping" if mapping else "a list")
+        if self._drop(top):
+            self.skipping = 1
+            return
+        loc = _child_loc(top)
+        if len(self.stack) >= MAX_DEPTH:
+            self._fail(_mark(event), Code.TOO_DEEP, f"values nest more than {MAX_DEPTH} "
+                       "levels deep")
+        self.marks.append(_mark(event))
+        value: dict[str, Any] | list[Any] = {} if mapping else []
+        self.stack.append(_Frame(value, mapping, loc, event.anchor, len(self.marks) - 1))
+
+    def _close(self, event: Any) -> None:
+        if self.skipping:
+            self.skipping -= 1
+            return
+        frame = self.stack.pop()
+        if frame.anchor is not None:
+            self.anchors[frame.anchor] = (frame.value, frame.first, len(self.marks), frame.size)
+        self._put(self.stack[-1] if self.stack else None, frame.value, frame.size)
+
+    def _alias(self, event: Any) -> None:
+        if self.skipping:
+            return
+        mark = _mark(event)
+        name = event.anchor
+        top = self._slot(event, "an alias")
+        if self._drop(top):
+            return
+        if any(frame.anchor == name for frame in self.stack):
+            self._fail(mark, Code.ALIAS_BOMB, f"the alias *{name} refers to the value that "
+                       "contains it, so it never ends")
+        if name not in self.anchors:
+            self._fail(mark, Code.YAML_SYNTAX, f"invalid YAML: the alias *{name} has no "
+                       f"anchor &{name} before it")
+        value, start, end, size = self.anchors[name]
+        self.expanded += size
+        if self.expanded > MAX_NODES:
+            self._fail(mark, Code.ALIAS_BOMB, f"anchors and aliases expand past "
+                       f"{MAX_NODES:,} values here (an alias bomb)")
+        # The copy's positions are the anchored value's own.
+        self.marks.extend(self.marks[start:end])
+        self._put(top, value, size)
+
+    def _construct(self, event: Any, mark: Mark, loc: Loc) -> Any:
+        tag, value = event.tag, event.value
+        if tag in (None, "!"):
+            if not event.implicit[0]:  # quoted, or a block scalar: text
+                return value
+            tag = resolve(value)
+            if tag in (STR_TAG, MERGE_TAG):
+                return value
+        elif tag == STR_TAG:
+            return value
+        elif tag not in SCALAR_TAGS:
+            self._bad_tag(event, loc)
+        return _typed(tag, value)
+
+    def _bad_tag(self, event: Any, loc: Loc) -> None:
+        tag = str(event.tag)
+        shown = "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:") else tag
+        self._fail(_mark(event), Code.UNSUPPORTED_TAG,
+                   f"the tag {shown} is not allowed in a spec; write a plain value", loc)
+
+
+def _typed(tag: str, value: str) -> Any:
+    """A scalar of a known tag as its Python value."""
+    try:
+        return _constructor.yaml_constructors[tag](_constructor, yaml.ScalarNode(tag, value))
+    except (ValueError, TypeError, OverflowError, yaml.YAMLError):
+        # Resolved as a date or number that does not construct (2026-13-45): keep the text
+        # and let the field's type judge it.
+        return value
+
+
+def _mark(event: Any) -> Mark:
+    return event.start_mark.line + 1, event.start_mark.column + 1
+
+
+def _child_loc(top: _Frame | None) -> Loc:
+    if top is None:
+        return ()
+    if top.is_map:
+        return (*top.loc, top.key) if top.key is not None else top.loc
+    return (*top.loc, len(top.value))
