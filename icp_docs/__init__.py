@@ -25,7 +25,19 @@ _EXPORTS = {
     "diff_playbooks": "icp_docs.history.diff",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "Code",
+    "Diagnostic",
+    "LoadResult",
+    "Playbook",
+    "Segment",
+    "SpecCache",
+    "check",
+    "diff_playbooks",
+    "lint_playbook",
+    "load_playbook",
+    "render_pages",
+]
 
 if TYPE_CHECKING:
     from .diagnostics import Code, Diagnostic

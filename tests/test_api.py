@@ -1,0 +1,22 @@
+"""The public API: every name in ``icp_docs.__all__`` resolves, lazily."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import icp_docs
+
+
+def test_all_matches_the_lazy_exports() -> None:
+    assert sorted(icp_docs.__all__) == sorted(icp_docs._EXPORTS)
+    for name in icp_docs.__all__:
+        assert getattr(icp_docs, name) is not None, name
+
+
+def test_importing_the_package_stays_light() -> None:
+    # `icp-docs validate` must not pay for Jinja, MkDocs or the renderer at start-up.
+    code = "import sys, icp_docs; print(sorted(m for m in sys.modules if m.split('.')[0] in " \
+           "{'jinja2', 'mkdocs', 'markdown_it', 'nh3', 'pydantic'}))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
