@@ -16,8 +16,9 @@ import pytest
 import yaml
 
 from icp_docs.cli import main
-from icp_docs.history.changes import Impact, code, show
+from icp_docs.history.changes import Impact
 from icp_docs.history.diff import diff_playbooks
+from icp_docs.history.text import code, show
 from icp_docs.spec.load import Playbook, load_playbook
 
 HISTORY = Path(__file__).resolve().parent / "fixtures" / "history"

@@ -5,6 +5,7 @@
 - :mod:`.snapshot`: the specs folder at a revision, loaded like the working tree;
 - :mod:`.changes` and :mod:`.diff`: two playbooks in, typed changes out, each with an impact
   for sales; :mod:`.rules` says how entries are matched and what each field's impact is;
+- :mod:`.text`: values as sellers read them, made safe for Markdown;
 - :mod:`.report`: a whole diff as Markdown, JSON, text or GitHub annotations;
 - :mod:`.changelog`: refreshes from git, for the change log page;
 - :mod:`.command`: ``icp-docs diff``.

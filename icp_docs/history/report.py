@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..spec.load import Playbook
-from .changes import Change, Impact, badge, inert
+from .changes import Change, Impact, badge
+from .text import inert
 
 __all__ = ["Comparison", "Format", "compare", "group", "render", "summary"]
 

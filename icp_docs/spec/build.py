@@ -9,6 +9,7 @@ tags other than the plain scalar ones, merge keys, aliases that loop or expand p
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,7 +43,7 @@ class _Frame:
     is_map: bool
     loc: Loc
     anchor: str | None
-    first: int  # index of this value's own mark
+    first: int  # where this value's own mark starts in the marks
     size: int = 1  # values inside, alias expansions included
     key: str | None = None  # a mapping's key still waiting for its value
     duplicate: bool = False  # ... and that key was seen before: its value is dropped
@@ -56,10 +57,11 @@ class Builder:
 
     def __init__(self, report: Report) -> None:
         self.report = report
-        self.marks: list[Mark] = []
+        # Flat (line, column, line, column, ...): cheap to fill, and to send between processes.
+        self.marks = array("I")
         self.root: Any = None
         self.stack: list[_Frame] = []
-        self.anchors: dict[str, tuple[Any, int, int, int]] = {}  # value, marks slice, size
+        self.anchors: dict[str, tuple[Any, int, int, int]] = {}  # value, marks[start:end], size
         self.expanded = 0
         self.skipping = 0  # depth inside a dropped value
         self.documents = 0
@@ -99,7 +101,7 @@ class Builder:
                     return False
                 value = _typed(tag, value)
         mark = event.start_mark
-        self.marks.append((mark.line + 1, mark.column + 1))
+        self.marks.extend((mark.line + 1, mark.column + 1))
         if top.is_map:
             top.value[top.key] = value
             top.key = None
@@ -115,7 +117,7 @@ class Builder:
         mark = event.start_mark
         top.seen[key] = mark.line + 1
         top.key = key
-        self.marks.append((mark.line + 1, mark.column + 1))
+        self.marks.extend((mark.line + 1, mark.column + 1))
         return True
 
     def _fail(self, mark: Mark, code: Code, message: str, loc: Loc = ()) -> None:
@@ -172,9 +174,9 @@ class Builder:
             return
         mark = _mark(event)
         value = self._construct(event, mark, _child_loc(top))
-        self.marks.append(mark)
+        self.marks.extend(mark)
         if event.anchor is not None:
-            self.anchors[event.anchor] = (value, len(self.marks) - 1, len(self.marks), 1)
+            self.anchors[event.anchor] = (value, len(self.marks) - 2, len(self.marks), 1)
         self._put(top, value, 1)
 
     def _key(self, event: Any, top: _Frame) -> None:
@@ -195,9 +197,9 @@ class Builder:
                         f"{top.seen[key]}); YAML would keep only the last one", (*top.loc, key))
             return
         top.seen[key] = mark[0]
-        self.marks.append(mark)
+        self.marks.extend(mark)
         if event.anchor is not None:
-            self.anchors[event.anchor] = (key, len(self.marks) - 1, len(self.marks), 1)
+            self.anchors[event.anchor] = (key, len(self.marks) - 2, len(self.marks), 1)
 
     def _open(self, event: Any) -> None:
         if self.skipping:
@@ -214,9 +216,9 @@ class Builder:
         if len(self.stack) >= MAX_DEPTH:
             self._fail(_mark(event), Code.TOO_DEEP, f"values nest more than {MAX_DEPTH} "
                        "levels deep")
-        self.marks.append(_mark(event))
+        self.marks.extend(_mark(event))
         value: dict[str, Any] | list[Any] = {} if mapping else []
-        self.stack.append(_Frame(value, mapping, loc, event.anchor, len(self.marks) - 1))
+        self.stack.append(_Frame(value, mapping, loc, event.anchor, len(self.marks) - 2))
 
     def _close(self, event: Any) -> None:
         if self.skipping:

@@ -12,11 +12,13 @@ Use it from a single-threaded program such as the command line.
 from __future__ import annotations
 
 import sys
+from array import array
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeAlias, TypeVar
 
-from .yaml import Document, load_file
+from ..diagnostics import Diagnostic
+from .yaml import Document, Positions, load_file
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -54,4 +56,19 @@ def _run(index: int) -> Any:
 
 def read_files(files: Sequence[tuple[Path, str]], jobs: int = 1) -> Iterator[Document]:
     """Parse ``(file, display path)`` pairs, yielding in order; never raises for bad content."""
-    return fork_map(lambda item: load_file(*item), files, jobs)
+    if jobs <= 1 or len(files) < MIN_ITEMS:
+        return (load_file(file, display) for file, display in files)
+    return map(_unpack, fork_map(lambda item: _pack(load_file(*item)), files, jobs))
+
+
+Packed: TypeAlias = "tuple[str, Any, array[int], list[Diagnostic]]"
+
+
+def _pack(doc: Document) -> Packed:
+    # Plain values unpickle several times faster than the dataclasses around them.
+    return doc.path, doc.data, doc.positions.marks, doc.diagnostics
+
+
+def _unpack(packed: Packed) -> Document:
+    path, data, marks, diagnostics = packed
+    return Document(path, data, Positions(marks, data), diagnostics)

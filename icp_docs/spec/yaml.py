@@ -15,7 +15,8 @@ Scalars follow YAML 1.2, as editors do (see :mod:`.yaml12`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,16 +42,17 @@ _NON_PRINTABLE = re.compile(
 class Positions:
     """Where each value and each mapping key of a document stands (line, column; 1-based).
 
-    The loader records the marks in document order, which is cheap; the index from a value's
-    ``loc`` to its mark is made on the first lookup, which most files never need.
+    The loader records the marks in document order, flat (line, column, line, column, ...),
+    which is cheap to fill and to send between processes; the index from a value's ``loc`` to
+    its mark is made on the first lookup, which most files never need.
     """
 
-    marks: list[tuple[int, int]] = field(default_factory=list)
+    marks: array[int] = field(default_factory=lambda: array("I"))
     data: Any = None
-    _values: dict[Loc, tuple[int, int]] | None = field(default=None, repr=False, compare=False)
-    _keys: dict[Loc, tuple[int, int]] = field(default_factory=dict, repr=False, compare=False)
+    _values: dict[Loc, Mark] | None = field(default=None, repr=False, compare=False)
+    _keys: dict[Loc, Mark] = field(default_factory=dict, repr=False, compare=False)
 
-    def of(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
+    def of(self, loc: Loc, *, key: bool = False) -> Mark:
         """The position of ``loc`` (its key with ``key=True``), or of its nearest known
         ancestor: a missing field is blamed on the mapping that lacks it."""
         values = self._index()
@@ -61,26 +63,27 @@ class Positions:
             if probe in values:
                 return values[probe]
             probe = probe[:-1]
-        return values.get((), self.marks[0] if self.marks else (1, 1))
+        return values.get((), (self.marks[0], self.marks[1]) if self.marks else (1, 1))
 
-    def _index(self) -> dict[Loc, tuple[int, int]]:
+    def _index(self) -> dict[Loc, Mark]:
         if self._values is None:
             self._values = {}
             if self.data is not None:
-                self._walk(self.data, (), iter(self.marks))
+                marks = iter(self.marks)
+                self._walk(self.data, (), lambda: (next(marks), next(marks)))
         return self._values
 
-    def _walk(self, value: Any, loc: Loc, marks: Iterator[tuple[int, int]]) -> None:
+    def _walk(self, value: Any, loc: Loc, mark: Callable[[], Mark]) -> None:
         # The same order as the builder: a value, then each key and its value, or each item.
         assert self._values is not None
-        self._values[loc] = next(marks)
+        self._values[loc] = mark()
         if isinstance(value, dict):
             for name, item in value.items():
-                self._keys[(*loc, name)] = next(marks)
-                self._walk(item, (*loc, name), marks)
+                self._keys[(*loc, name)] = mark()
+                self._walk(item, (*loc, name), mark)
         elif isinstance(value, list):
             for i, item in enumerate(value):
-                self._walk(item, (*loc, i), marks)
+                self._walk(item, (*loc, i), mark)
 
 
 @dataclass
