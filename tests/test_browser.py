@@ -3,17 +3,15 @@ error, the checklist boxes can be ticked, and each page leaves a screenshot of a
 
 from __future__ import annotations
 
-import functools
 import struct
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import playwright.sync_api as playwright_api
 import pytest
 from conftest import CHROMIUM_FLAGS
 
-playwright_api = pytest.importorskip("playwright.sync_api")
+from icp_docs.printing.browser import serve
 
 PAGES = {
     "overview": "playbook/",
@@ -33,22 +31,11 @@ WIDTH = 1280
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def base_url(built_site: Path) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(built_site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    # The same loopback server `icp-docs checklists` prints from.
+    with serve(built_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
