@@ -36,6 +36,18 @@ CHROMIUM_FLAGS = [
 ]
 
 
+def copy_tree(src: Path, dst: Path, *, dirs_exist_ok: bool = False,
+              ignore: object = None) -> None:
+    """``shutil.copytree`` giving every file a fresh mtime.
+
+    ``copytree`` keeps the source's mtimes, and in a fresh clone every fixture file has the same
+    one: two versions of a file with equal size then look unchanged to git's stat cache (and to
+    the spec cache), so a test repository would silently commit stale content.
+    """
+    shutil.copytree(src, dst, copy_function=shutil.copy, dirs_exist_ok=dirs_exist_ok,
+                    ignore=ignore)  # type: ignore[arg-type]
+
+
 def find_chromium() -> str | None:
     for name in ("chromium", "chromium-browser", "google-chrome"):
         if path := shutil.which(name):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import json
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -14,6 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import copy_tree
 
 from icp_docs.cli import main
 from icp_docs.history.changes import Impact
@@ -293,8 +293,8 @@ def test_output_snapshots(style: str, monkeypatch: pytest.MonkeyPatch,
 def unreleased(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """v3 with the unreleased edits over it: two changes, both breaking."""
     folder = tmp_path_factory.mktemp("unreleased") / "specs"
-    shutil.copytree(HISTORY / "v3" / "specs", folder)
-    shutil.copytree(HISTORY / "unreleased" / "specs", folder, dirs_exist_ok=True)
+    copy_tree(HISTORY / "v3" / "specs", folder)
+    copy_tree(HISTORY / "unreleased" / "specs", folder, dirs_exist_ok=True)
     return folder
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import copy_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -91,7 +92,7 @@ def test_random_yaml_text_never_raises(text: str) -> None:
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     specs = tmp_path_factory.mktemp("fuzz") / "specs"
-    shutil.copytree(MINIMAL, specs)
+    copy_tree(MINIMAL, specs)
     yield specs
 
 

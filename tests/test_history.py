@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import copy_tree
 from fixtures.history.repo import REFRESHES, Repo, git, make_repo
 
 from icp_docs.cli import main
@@ -127,7 +128,7 @@ def test_history_is_cached_by_head(repo: Repo, monkeypatch: pytest.MonkeyPatch,
 
 
 def test_outside_git_is_a_warning_not_an_error(tmp_path: Path) -> None:
-    shutil.copytree(Path(__file__).parent / "fixtures" / "history" / "v3" / "specs",
+    copy_tree(Path(__file__).parent / "fixtures" / "history" / "v3" / "specs",
                     tmp_path / "specs")
     history = load_history(load_playbook(tmp_path / "specs").playbook)  # type: ignore[arg-type]
     assert history.releases == ()
@@ -247,7 +248,7 @@ def test_specs_at_the_repository_root(tmp_path: Path, monkeypatch: pytest.Monkey
     git(root, "init", "-q", "-b", "main")
     for version in ("v1", "v2"):
         shutil.rmtree(root / "segments", ignore_errors=True)
-        shutil.copytree(here / version / "specs", root, dirs_exist_ok=True)
+        copy_tree(here / version / "specs", root, dirs_exist_ok=True)
         git(root, "add", "-A")
         git(root, "commit", "-q", "-m", version)
     monkeypatch.chdir(root)

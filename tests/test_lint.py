@@ -4,10 +4,10 @@ form next to it; rules can be switched off by code or by name."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
+from conftest import copy_tree
 
 from icp_docs.diagnostics import Code
 from icp_docs.lint import check
@@ -153,7 +153,7 @@ def test_rule_fires_on_the_bad_form_only(minimal_specs: Path, tmp_path: Path, co
     assert warnings(minimal_specs, code) == expected
     if good:
         near_miss = tmp_path / "good" / "specs"
-        shutil.copytree(FIXTURE, near_miss)
+        copy_tree(FIXTURE, near_miss)
         apply(near_miss, good)
         assert warnings(near_miss, code) == []
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, mkdocs_build
+from conftest import ROOT, copy_tree, mkdocs_build
 
 PROJECT = Path(__file__).resolve().parent / "fixtures" / "site" / "project"
 SAMPLE_SEGMENTS = sorted(p.stem for p in (ROOT / "specs" / "segments").glob("*.yml"))
@@ -23,7 +22,7 @@ def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("plugin") / "project"
-    shutil.copytree(PROJECT, root)
+    copy_tree(PROJECT, root)
     return root
 
 
@@ -41,7 +40,7 @@ def fixture_site(project: Path) -> Path:
 
 def _copy(tmp_path: Path) -> Path:
     root = tmp_path / "project"
-    shutil.copytree(PROJECT, root)
+    copy_tree(PROJECT, root)
     return root
 
 

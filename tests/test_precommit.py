@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import copy_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "tests" / "fixtures" / "engine" / "minimal"
@@ -41,7 +42,7 @@ def test_the_hook_definition_matches_the_command() -> None:
 def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     repo = tmp_path_factory.mktemp("hook") / "icp-docs"
     repo.mkdir()
-    shutil.copytree(ROOT / "icp_docs", repo / "icp_docs",
+    copy_tree(ROOT / "icp_docs", repo / "icp_docs",
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     for name in ("pyproject.toml", ".pre-commit-hooks.yaml"):
         shutil.copy(ROOT / name, repo / name)
@@ -57,7 +58,7 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 def test_pre_commit_runs_the_hook(hook_repo: tuple[Path, str], tmp_path: Path) -> None:
     repo, rev = hook_repo
     user = tmp_path / "playbook"
-    shutil.copytree(MINIMAL, user / "specs")
+    copy_tree(MINIMAL, user / "specs")
     config = {"repos": [{"repo": str(repo), "rev": rev, "hooks": [{"id": "icp-docs-validate"}]}]}
     (user / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
     git(user, "init", "-q")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import SPECS, mkdocs_build
+from conftest import SPECS, copy_tree, mkdocs_build
 from pypdf import PageObject, PdfReader
 
 from icp_docs.cli import main
@@ -385,7 +385,7 @@ def test_problems_are_explained(built_site: Path, tmp_path: Path,
 @slow
 def test_a_failed_build_is_explained(tmp_path: Path) -> None:
     project = tmp_path / "project"
-    shutil.copytree(SPECS, project / "specs")
+    copy_tree(SPECS, project / "specs")
     (project / "docs").mkdir()
     (project / "docs" / "index.md").write_text("# Hi\n", encoding="utf-8")
     (project / "mkdocs.yml").write_text("site_name: x\nplugins:\n  - icp\n", encoding="utf-8")
@@ -403,7 +403,7 @@ def test_a_failed_build_is_explained(tmp_path: Path) -> None:
 @slow
 def test_without_a_site_the_command_builds_one(tmp_path: Path) -> None:
     project = tmp_path / "project"
-    shutil.copytree(SPECS, project / "specs")
+    copy_tree(SPECS, project / "specs")
     (project / "docs").mkdir()
     (project / "docs" / "index.md").write_text("# Hi\n", encoding="utf-8")
     (project / "mkdocs.yml").write_text("site_name: x\ntheme:\n  name: material\nplugins:\n"

@@ -12,11 +12,11 @@ import json
 import logging
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import copy_tree
 
 from icp_docs.cli import main
 from icp_docs.diagnostics import Code, Diagnostic
@@ -36,7 +36,7 @@ BROKEN_SEGMENT = "id: broken-one\nlabel: [unclosed\n"
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the fixture project with one extra, broken, segment file."""
     root = tmp_path_factory.mktemp("render") / "project"
-    shutil.copytree(PROJECT, root)
+    copy_tree(PROJECT, root)
     (root / "specs" / "segments" / "broken-one.yml").write_text(BROKEN_SEGMENT)
     return root
 
@@ -164,7 +164,7 @@ def _git(repo: Path, *args: str) -> None:
 def test_history_feeds_the_segment_pages(tmp_path: Path) -> None:
     """A real git history: 2026-Q2, then a refresh 2026-Q3 that changes one segment."""
     repo = tmp_path / "repo"
-    shutil.copytree(PROJECT / "specs", repo / "specs")
+    copy_tree(PROJECT / "specs", repo / "specs")
     book = repo / "specs" / "playbook.yml"
     book.write_text(book.read_text().replace("refresh: 2026-Q3", "refresh: 2026-Q2"))
     _git(repo, "init", "-q", "-b", "main")
@@ -252,7 +252,7 @@ def test_span(low: int | None, high: int | None, unit: str, expected: str) -> No
 def test_render_command_writes_and_refuses(project: Path, tmp_path: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     specs = tmp_path / "specs"
-    shutil.copytree(PROJECT / "specs", specs)
+    copy_tree(PROJECT / "specs", specs)
     out = tmp_path / "out"
     assert main(["render", str(specs), "--out", str(out)]) == 0
     index = out / "playbook" / "index.md"
@@ -275,7 +275,7 @@ def test_render_command_writes_and_refuses(project: Path, tmp_path: Path,
 def test_render_command_fails_on_spec_errors(tmp_path: Path,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     specs = tmp_path / "specs"
-    shutil.copytree(PROJECT / "specs", specs)
+    copy_tree(PROJECT / "specs", specs)
     (specs / "segments" / "broken-one.yml").write_text(BROKEN_SEGMENT)
     assert main(["render", str(specs), "--out", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err

@@ -4,13 +4,12 @@ an event attribute, a non-http(s)/mailto link or a broken table; the text is sho
 from __future__ import annotations
 
 import html
-import shutil
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import mkdocs_build
+from conftest import copy_tree, mkdocs_build
 
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "site" / "hostile"
 SEGMENT = "playbook/segments/hostile-segment/index.html"
@@ -81,7 +80,7 @@ def audit(page: Path) -> Audit:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("hostile") / "project"
-    shutil.copytree(HOSTILE, root)
+    copy_tree(HOSTILE, root)
     out = root.parent / "site"
     done = mkdocs_build(root / "mkdocs.yml", out)
     assert done.returncode == 0, done.stderr

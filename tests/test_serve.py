@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import signal
 import socket
 import subprocess
@@ -14,6 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from conftest import copy_tree
 
 PROJECT = Path(__file__).resolve().parent / "fixtures" / "site" / "project"
 SEGMENT = "playbook/segments/staffing-agencies/"
@@ -89,7 +89,7 @@ def server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Server]:
     """``mkdocs serve``, and ``mkdocs serve --dirty`` (only the pages an edit changed are
     rebuilt: their Markdown lives in a private folder the plugin writes on change)."""
     root = tmp_path / "project"
-    shutil.copytree(PROJECT, root)
+    copy_tree(PROJECT, root)
     (root / "overrides" / "icp").mkdir(parents=True)  # watched when it exists at start
     running = Server(root, *(["--dirty"] if request.param == "dirty" else []))
     try:
