@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, copy_tree, mkdocs_build
 
-PROJECT = Path(__file__).resolve().parent / "fixtures" / "site" / "project"
+PROJECT = Path(__file__).resolve().parent / "fixtures" / "projects" / "project"
 SAMPLE_SEGMENTS = sorted(p.stem for p in (ROOT / "specs" / "segments").glob("*.yml"))
 
 pytestmark = pytest.mark.slow

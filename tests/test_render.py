@@ -27,7 +27,7 @@ from icp_docs.render.pages import Page, render_pages, stand_ins
 from icp_docs.spec.load import LoadResult
 
 HERE = Path(__file__).resolve().parent
-PROJECT = HERE / "fixtures" / "site" / "project"
+PROJECT = HERE / "fixtures" / "projects" / "project"
 GOLDEN = HERE / "golden"
 BROKEN_SEGMENT = "id: broken-one\nlabel: [unclosed\n"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import copy_tree, mkdocs_build
 
-HOSTILE = Path(__file__).resolve().parent / "fixtures" / "site" / "hostile"
+HOSTILE = Path(__file__).resolve().parent / "fixtures" / "projects" / "hostile"
 SEGMENT = "playbook/segments/hostile-segment/index.html"
 PERSONA = "playbook/segments/hostile-segment/personas/evil-persona/index.html"
 ALLOWED_SCHEMES = ("http://", "https://", "mailto:", "#", "/", ".")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import copy_tree
 
-PROJECT = Path(__file__).resolve().parent / "fixtures" / "site" / "project"
+PROJECT = Path(__file__).resolve().parent / "fixtures" / "projects" / "project"
 SEGMENT = "playbook/segments/staffing-agencies/"
 PERSONA = "playbook/segments/staffing-agencies/personas/payroll-manager/"
 WAIT = 45.0
