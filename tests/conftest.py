@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from icp_docs.printing.browser import CHROMIUM_ARGS, find_chromium
+
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -23,17 +25,8 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
 
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
+# The flags the checklists command starts Chromium with, plus --headless for direct runs.
+CHROMIUM_FLAGS = ["--headless", *CHROMIUM_ARGS]
 
 
 def copy_tree(src: Path, dst: Path, *, dirs_exist_ok: bool = False,
@@ -46,13 +39,6 @@ def copy_tree(src: Path, dst: Path, *, dirs_exist_ok: bool = False,
     """
     shutil.copytree(src, dst, copy_function=shutil.copy, dirs_exist_ok=dirs_exist_ok,
                     ignore=ignore)  # type: ignore[arg-type]
-
-
-def find_chromium() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        if path := shutil.which(name):
-            return path
-    return None
 
 
 def _install_chromium() -> None:

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import playwright.sync_api as playwright_api
 import pytest
-from conftest import CHROMIUM_FLAGS
 
-from icp_docs.printing.browser import serve
+from icp_docs.printing.browser import CHROMIUM_ARGS, serve
 
 PAGES = {
     "overview": "playbook/",
@@ -41,8 +40,8 @@ def base_url(built_site: Path) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser(chromium: str) -> Iterator[object]:
     with playwright_api.sync_playwright() as p:
-        args = [f for f in CHROMIUM_FLAGS if f != "--headless"]
-        launched = p.chromium.launch(executable_path=chromium, args=args, headless=True)
+        launched = p.chromium.launch(executable_path=chromium, args=list(CHROMIUM_ARGS),
+                                     headless=True)
         try:
             yield launched
         finally:

@@ -278,33 +278,35 @@ class ThresholdChanged(Change):
 
 
 @dataclass(frozen=True, kw_only=True)
-class ItemAdded(Change):
-    """An entry of a keyed list appeared (a persona, criterion, trigger...); ``new`` holds it."""
+class _ItemChange(Change):
+    """An entry of a keyed list (a persona, criterion, trigger...), named by ``what`` and
+    ``key``."""
 
-    kind: ClassVar[str] = "item-added"
     what: str = "entry"
     key: str = ""
-
-    def describe(self, style: Style = "text") -> str:
-        return f"{self.what} {_name(self.key, style)} added{_detail(self.new, self.key, style)}"
 
     def _extra(self) -> dict[str, Any]:
         return {"what": self.what, "key": self.key}
 
 
 @dataclass(frozen=True, kw_only=True)
-class ItemRemoved(Change):
+class ItemAdded(_ItemChange):
+    """An entry of a keyed list appeared; ``new`` holds it."""
+
+    kind: ClassVar[str] = "item-added"
+
+    def describe(self, style: Style = "text") -> str:
+        return f"{self.what} {_name(self.key, style)} added{_detail(self.new, self.key, style)}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ItemRemoved(_ItemChange):
     """An entry of a keyed list is gone; ``old`` holds it; the place is in the old file."""
 
     kind: ClassVar[str] = "item-removed"
-    what: str = "entry"
-    key: str = ""
 
     def describe(self, style: Style = "text") -> str:
         return f"{self.what} {_name(self.key, style)} removed{_detail(self.old, self.key, style)}"
-
-    def _extra(self) -> dict[str, Any]:
-        return {"what": self.what, "key": self.key}
 
 
 def _detail(value: Any, key: str, style: Style) -> str:

@@ -10,21 +10,22 @@ cross-file checks are the loader's own (:func:`icp_docs.spec.load.assemble`).
 from __future__ import annotations
 
 import hashlib
-import os
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..diagnostics import Code, Diagnostic
 from ..spec.load import (
+    NO_STAMP,
     LoadResult,
+    Parsed,
     Playbook,
     Source,
-    _Parsed,  # the type assemble() takes: a parse result of one file
     assemble,
-    validate,
+    display_path,
+    missing_playbook,
+    parse_document,
 )
 from ..spec.models import PlaybookSpec, SegmentSpec
 from ..spec.yaml import load_bytes
@@ -35,7 +36,6 @@ __all__ = ["Revision", "load_commits", "load_revision", "seed"]
 # Enough for every file of 8 refreshes of a 1,000-segment playbook; positions make an entry
 # weigh some 100 KB, so the cache must not grow without bound in a long `mkdocs serve`.
 _MAX_CACHED = 3_000
-_NO_STAMP = (0, 0)  # a blob never changes: no (mtime, size) to compare
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ class Revision:
 
 # (blob, real path, display path, model) -> parsed file; a blob is parsed once per place.
 _Key = tuple[str, str, str, str]
-_parsed: OrderedDict[_Key, _Parsed] = OrderedDict()
+_parsed: OrderedDict[_Key, Parsed] = OrderedDict()
 
 
 def load_revision(repo: Path, rev: str, folder: str, *, cwd: Path | None = None) -> LoadResult:
@@ -75,7 +75,7 @@ def load_commits(repo: Path, shas: Sequence[str], folder: str, *,
     here = cwd or Path.cwd()
     trees = spec_files(repo, shas, folder)
     files = {sha: _files(folder, trees[sha]) for sha in shas}
-    keys = {(sha, path): (blob, str(repo / path), _display(repo / path, here), kind.__name__)
+    keys = {(sha, path): (blob, str(repo / path), display_path(repo / path, here), kind.__name__)
             for sha in shas for path, (blob, kind) in files[sha].items()}
     # One batched read for every file not parsed before, whatever the number of commits.
     raw = read_blobs(repo, [k[0] for k in keys.values() if k not in _parsed])
@@ -107,12 +107,11 @@ def _files(folder: str, entries: list[TreeEntry]) -> dict[str, tuple[str, type[A
     return found
 
 
-def _assemble(at: Revision, book: _Parsed | None, segments: list[_Parsed],
+def _assemble(at: Revision, book: Parsed | None, segments: list[Parsed],
               here: Path) -> LoadResult:
     root = at.repo / at.folder
     if book is None:
-        missing = Diagnostic(_display(root / "playbook.yml", here), 1, 1, Code.MISSING_PLAYBOOK,
-                             "", f"no playbook.yml in {_display(root, here)} at {at.short}")
+        missing = missing_playbook(root / "playbook.yml", here, f" at {at.short}")
         return assemble(None, segments, root, [missing])
     # The loader's own cross-file checks: a revision is judged as a checkout of it would be.
     return assemble(book, segments, root)
@@ -135,30 +134,21 @@ def seed(playbook: Playbook, *, cwd: Path | None = None) -> None:
         except OSError:
             continue
         blob = hashlib.sha1(b"blob %d\0" % len(raw) + raw).hexdigest()
-        key = (blob, str(file), _display(file, here), kind.__name__)
+        key = (blob, str(file), display_path(file, here), kind.__name__)
         if key not in _parsed:
-            _parsed[key] = _Parsed(_NO_STAMP, Source(key[2], Path(key[1]), source.positions),
+            _parsed[key] = Parsed(NO_STAMP, Source(key[2], Path(key[1]), source.positions),
                                    model, [])
 
 
-def _parse(key: _Key, raw: dict[str, bytes | None], model: type[Any]) -> _Parsed:
+def _parse(key: _Key, raw: dict[str, bytes | None], model: type[Any]) -> Parsed:
     hit = _parsed.get(key)
     if hit is not None:
         _parsed.move_to_end(key)
         return hit
     blob, file, display, _ = key
-    doc = load_bytes(raw.get(blob) or b"", display)
-    source = Source(display, Path(file), doc.positions)
-    instance, problems = validate(doc, model) if doc.data is not None else (None, [])
-    found = _Parsed(_NO_STAMP, source, instance, doc.diagnostics + problems)
+    found = parse_document(load_bytes(raw.get(blob) or b"", display), Path(file), model)
     _parsed[key] = found
     if len(_parsed) > _MAX_CACHED:
         _parsed.popitem(last=False)
     return found
 
-
-def _display(file: Path, cwd: Path) -> str:
-    try:
-        return os.path.relpath(file, cwd)
-    except ValueError:
-        return str(file)

@@ -102,8 +102,12 @@ class LoadResult:
         return not any(d.severity == "error" for d in self.diagnostics)
 
 
+#: The stamp of a file read from somewhere other than the disk (a git blob).
+NO_STAMP = (-1, -1)
+
+
 @dataclass
-class _Parsed:
+class Parsed:
     """A file parsed and validated on its own (cacheable: depends on that file alone)."""
 
     stamp: tuple[int, int]
@@ -116,19 +120,19 @@ class SpecCache:
     """Remembers per-file parse results so that a reload re-reads only changed files."""
 
     def __init__(self) -> None:
-        self._files: dict[Path, _Parsed] = {}
+        self._files: dict[Path, Parsed] = {}
         self.parsed = 0  # how many files were actually (re)parsed: serve reports it
 
-    def get(self, file: Path, display: str, model: type[M]) -> _Parsed:
+    def get(self, file: Path, display: str, model: type[M]) -> Parsed:
         """One file's parse result, re-read only when it changed."""
         return self.get_many([(file, display)], model)[0]
 
     def get_many(self, files: Sequence[tuple[Path, str]], model: type[M], *,
-                 jobs: int = 1) -> list[_Parsed]:
+                 jobs: int = 1) -> list[Parsed]:
         """Parse results of ``(file, display path)`` pairs, the changed ones read by up to
         ``jobs`` processes."""
         stamps = [_stamp(file) for file, _ in files]
-        results: list[_Parsed | None] = []
+        results: list[Parsed | None] = []
         stale: list[int] = []
         for i, ((file, display), stamp) in enumerate(zip(files, stamps, strict=True)):
             hit = self._files.get(file)
@@ -139,7 +143,7 @@ class SpecCache:
         docs = parallel.read_files([files[i] for i in stale], jobs)
         for i, doc in zip(stale, docs, strict=True):
             self.parsed += 1
-            parsed = _validated(doc, files[i][0], model, stamps[i])
+            parsed = parse_document(doc, files[i][0], model, stamps[i])
             self._files[files[i][0]] = parsed
             results[i] = parsed
         return [r for r in results if r is not None]
@@ -149,16 +153,18 @@ def _stamp(file: Path) -> tuple[int, int]:
     try:
         st = file.stat()
     except OSError:
-        return (-1, -1)  # gone or unreadable: load_file says so
+        return NO_STAMP  # gone or unreadable: load_file says so
     return st.st_mtime_ns, st.st_size
 
 
-def _validated(doc: Document, file: Path, model: type[M], stamp: tuple[int, int]) -> _Parsed:
+def parse_document(doc: Document, file: Path, model: type[M],
+                   stamp: tuple[int, int] = NO_STAMP) -> Parsed:
+    """A read document validated against its model, as the cache and history keep it."""
     source = Source(doc.path, file, doc.positions)
     if doc.data is None:
-        return _Parsed(stamp, source, None, doc.diagnostics)
+        return Parsed(stamp, source, None, doc.diagnostics)
     instance, problems = validate(doc, model)
-    return _Parsed(stamp, source, instance, doc.diagnostics + problems)
+    return Parsed(stamp, source, instance, doc.diagnostics + problems)
 
 
 def validate(doc: Document, model: type[M]) -> tuple[M | None, list[Diagnostic]]:
@@ -217,13 +223,18 @@ def load_playbook(specs_dir: str | os.PathLike[str], *, cache: SpecCache | None 
         files = [(f, display_path(f, cwd)) for f in segment_files(root)]
         parsed = cache.get_many(files, SegmentSpec, jobs=jobs)
     if book is None:
-        missing = Diagnostic(display_path(book_file, cwd), 1, 1, Code.MISSING_PLAYBOOK, "",
-                             f"no playbook.yml in {display_path(root, cwd) or '.'}")
-        return assemble(None, parsed, root, [missing])
+        return assemble(None, parsed, root, [missing_playbook(book_file, cwd)])
     return assemble(book, parsed, root)
 
 
-def assemble(book: _Parsed | None, parsed: list[_Parsed], root: Path,
+def missing_playbook(book_file: Path, cwd: Path | None = None, where: str = "") -> Diagnostic:
+    """The error for a specs folder without playbook.yml (``where``: e.g. " at <sha>")."""
+    folder = display_path(book_file.parent, cwd) or "."
+    return Diagnostic(display_path(book_file, cwd), 1, 1, Code.MISSING_PLAYBOOK, "",
+                      f"no playbook.yml in {folder}{where}")
+
+
+def assemble(book: Parsed | None, parsed: list[Parsed], root: Path,
              problems: Iterable[Diagnostic] = ()) -> LoadResult:
     """Run the cross-file checks over files parsed on their own, and keep what is valid.
 
