@@ -196,11 +196,10 @@ def _failure(diagnostics: list[Diagnostic], *, strict: bool) -> str:
 
 def _history(playbook: Playbook) -> tuple[Any, dict[str, str] | None]:
     """The change history and each segment's last revision, from git, when available."""
-    try:
-        from .history.changelog import load_history
-        from .history.git import last_revisions
-    except ImportError:  # pragma: no cover - a site without the history package
-        return None, None
+    # Imported here: git and the diff engine are needed only once the specs have loaded.
+    from .history.changelog import load_history
+    from .history.git import last_revisions
+
     history = load_history(playbook)
     if history.warning:
         # INFO, not WARNING: a shallow CI clone must not fail `mkdocs build --strict`;
