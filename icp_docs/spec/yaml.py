@@ -143,7 +143,12 @@ def load_bytes(raw: bytes, display: str, doc: Document | None = None) -> Documen
                f"invalid YAML: the character U+{char:04X} is not allowed in YAML text")
         return doc
     except yaml.MarkedYAMLError as exc:
-        _marked(doc, exc, str(exc.problem or exc.context or "the file cannot be parsed"))
+        problem = str(exc.problem or exc.context or "the file cannot be parsed")
+        if "maximum nesting depth" in problem:
+            # Newer libyaml stops deep flow collections itself, before our own limit can.
+            _marked(doc, exc, f"values nest more than {MAX_DEPTH} levels deep", Code.TOO_DEEP)
+        else:
+            _marked(doc, exc, f"invalid YAML: {problem}")
         return doc
     finally:
         loader.dispose()
@@ -155,10 +160,11 @@ def load_bytes(raw: bytes, display: str, doc: Document | None = None) -> Documen
     return doc
 
 
-def _marked(doc: Document, exc: yaml.MarkedYAMLError, problem: str) -> None:
+def _marked(doc: Document, exc: yaml.MarkedYAMLError, message: str,
+            code: Code = Code.YAML_SYNTAX) -> None:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    _error(doc, line, col, Code.YAML_SYNTAX, f"invalid YAML: {problem}")
+    _error(doc, line, col, code, message)
 
 
 def _bad_character(text: str) -> tuple[int, int, int]:
