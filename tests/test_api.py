@@ -20,3 +20,12 @@ def test_importing_the_package_stays_light() -> None:
            "{'jinja2', 'mkdocs', 'markdown_it', 'nh3', 'pydantic'}))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_segment_reader_starts_before_pydantic_is_imported() -> None:
+    # `icp-docs validate` forks the parsing workers first and imports the models while they
+    # work: the reader and the folder layout must not import pydantic themselves.
+    code = "import sys; from icp_docs.spec import layout, parallel; " \
+           "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic'))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -10,8 +10,10 @@ import pytest
 from pydantic import ValidationError
 
 from icp_docs.diagnostics import Code, format_all
+from icp_docs.spec.layout import display_path, segment_pairs
 from icp_docs.spec.load import SpecCache, load_playbook
 from icp_docs.spec.models import Evidence, Range, SegmentSpec
+from icp_docs.spec.parallel import Reading
 
 SEG = "specs/segments/payroll-ops.yml"
 BOOK = "specs/playbook.yml"
@@ -295,3 +297,52 @@ def test_several_processes_read_a_large_folder_with_the_same_result(minimal_spec
     assert [s.spec for s in one.playbook.segments] == [s.spec for s in two.playbook.segments]
     assert one.playbook.segments[3].source.where(("tier",)) == \
         two.playbook.segments[3].source.where(("tier",)) == (4, 7)
+
+
+def _many_segments(specs: Path, count: int) -> None:
+    text = (specs / S).read_text()
+    for n in range(count):
+        (specs / "segments" / f"seg-{n:02d}.yml").write_text(
+            text.replace("id: payroll-ops", f"id: seg-{n:02d}"))
+
+
+def test_a_reading_started_ahead_is_used_and_gives_the_same_result(minimal_specs: Path) -> None:
+    _many_segments(minimal_specs, 80)
+    reading = Reading(segment_pairs(minimal_specs), 2)  # forked workers start parsing now
+    cache = SpecCache()
+    ahead = load_playbook(minimal_specs, cache=cache, jobs=2, reading=reading)
+    plain = load_playbook(minimal_specs, jobs=1)
+    assert cache.parsed == 82  # playbook.yml and 81 segment files, each parsed once
+    assert ahead.diagnostics == plain.diagnostics
+    assert ahead.playbook is not None and plain.playbook is not None
+    assert [s.spec for s in ahead.playbook.segments] == [s.spec for s in plain.playbook.segments]
+
+
+def test_a_reading_of_other_files_is_dropped_for_the_folder_as_it_is(minimal_specs: Path) -> None:
+    _many_segments(minimal_specs, 70)
+    reading = Reading(segment_pairs(minimal_specs), 2)
+    # A file added after the reading started must not be missed.
+    text = (minimal_specs / S).read_text().replace("id: payroll-ops", "id: late")
+    (minimal_specs / "segments" / "late.yml").write_text(text)
+    result = load_playbook(minimal_specs, jobs=2, reading=reading)
+    assert result.playbook is not None
+    assert "late" in {s.id for s in result.playbook.segments}
+    assert len(result.playbook.segments) == 72
+
+
+@pytest.mark.parametrize("where", ["inside", "outside", "relative"])
+def test_segment_paths_are_shown_as_display_path_shows_them(
+        minimal_specs: Path, where: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    _many_segments(minimal_specs, 3)
+    (minimal_specs / "segments" / "notes.txt").write_text("not a spec")
+    (minimal_specs / "segments" / "old.yaml").mkdir()  # a folder, not a file
+    specs = minimal_specs
+    if where == "outside":
+        monkeypatch.chdir(minimal_specs / "segments")
+    elif where == "relative":
+        monkeypatch.chdir(minimal_specs.parent)
+        specs = Path(minimal_specs.name)
+    pairs = segment_pairs(specs)
+    assert [f.name for f, _ in pairs] == ["payroll-ops.yml", "seg-00.yml", "seg-01.yml",
+                                          "seg-02.yml"]
+    assert all(shown == display_path(file) for file, shown in pairs)

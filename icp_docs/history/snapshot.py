@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ..spec.layout import display_path
 from ..spec.load import (
     NO_STAMP,
     LoadResult,
@@ -23,7 +24,6 @@ from ..spec.load import (
     Playbook,
     Source,
     assemble,
-    display_path,
     missing_playbook,
     parse_document,
 )

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..diagnostics import Code, Diagnostic
 from ..spec.load import LoadResult, Playbook, Segment, SpecCache, load_playbook
-from ..spec.parallel import fork_map
+from ..spec.parallel import Reading, fork_map
 from .rules import PLAYBOOK_RULES, SEGMENT_RULES, Context
 
 __all__ = ["check", "disabled_codes", "lint_playbook"]
@@ -51,13 +51,13 @@ def lint_playbook(playbook: Playbook, *, today: dt.date | None = None,
 
 def check(specs_dir: str | os.PathLike[str], *, disable: Iterable[str] = (),
           today: dt.date | None = None, cache: SpecCache | None = None,
-          cwd: Path | None = None, jobs: int = 1) -> LoadResult:
+          cwd: Path | None = None, jobs: int = 1, reading: Reading | None = None) -> LoadResult:
     """Load and lint a specs folder: every error and warning in one :class:`LoadResult`.
 
-    ``today`` is the date the freshness rules count from (today by default); ``jobs`` as in
-    :func:`~icp_docs.spec.load.load_playbook`.
+    ``today`` is the date the freshness rules count from (today by default); ``jobs`` and
+    ``reading`` as in :func:`~icp_docs.spec.load.load_playbook`.
     """
-    result = load_playbook(specs_dir, cache=cache, cwd=cwd, jobs=jobs)
+    result = load_playbook(specs_dir, cache=cache, cwd=cwd, jobs=jobs, reading=reading)
     if result.playbook is not None:
         result.diagnostics = sorted(
             set(result.diagnostics) | set(lint_playbook(result.playbook, today=today,

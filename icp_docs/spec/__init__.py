@@ -1,7 +1,6 @@
-"""Spec files -> models: positioned YAML, pydantic models, cross-file checks."""
+"""Spec files -> models: positioned YAML (:mod:`.yaml`), pydantic models (:mod:`.models`),
+cross-file checks (:mod:`.checks`), and the folder loader (:mod:`.load`).
 
-from __future__ import annotations
-
-from .load import LoadResult, Playbook, Segment, Source, SpecCache, load_playbook
-
-__all__ = ["LoadResult", "Playbook", "Segment", "Source", "SpecCache", "load_playbook"]
+Nothing is imported here, so that the light modules (the YAML loader, the worker pool) can be
+used before pydantic is: the public names are re-exported by :mod:`icp_docs`.
+"""

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..diagnostics import Code, Diagnostic
 from . import checks, errors, parallel
+from .layout import display_path, segment_pairs
 from .models import PlaybookSpec, SegmentSpec
 from .yaml import Document, Positions, field_path
 
@@ -128,9 +129,9 @@ class SpecCache:
         return self.get_many([(file, display)], model)[0]
 
     def get_many(self, files: Sequence[tuple[Path, str]], model: type[M], *,
-                 jobs: int = 1) -> list[Parsed]:
+                 jobs: int = 1, reading: parallel.Reading | None = None) -> list[Parsed]:
         """Parse results of ``(file, display path)`` pairs, the changed ones read by up to
-        ``jobs`` processes."""
+        ``jobs`` processes; or by ``reading``, already under way, if it reads just those."""
         stamps = [_stamp(file) for file, _ in files]
         results: list[Parsed | None] = []
         stale: list[int] = []
@@ -140,7 +141,12 @@ class SpecCache:
             results.append(hit if fresh else None)
             if not fresh:
                 stale.append(i)
-        docs = parallel.read_files([files[i] for i in stale], jobs)
+        todo = [files[i] for i in stale]
+        if reading is None or reading.files != todo:
+            if reading is not None:
+                reading.close()
+            reading = parallel.Reading(todo, jobs)
+        docs = iter(reading)
         for i, doc in zip(stale, docs, strict=True):
             self.parsed += 1
             parsed = parse_document(doc, files[i][0], model, stamps[i])
@@ -175,23 +181,6 @@ def validate(doc: Document, model: type[M]) -> tuple[M | None, list[Diagnostic]]
         return None, errors.diagnostics(doc, exc.errors(include_url=False))
 
 
-def display_path(file: Path, cwd: Path | None = None) -> str:
-    """The path as the user should read it: relative to the working directory if inside."""
-    base = cwd or Path.cwd()
-    try:
-        return os.path.relpath(file, base) if file.is_absolute() else str(file)
-    except ValueError:
-        return str(file)
-
-
-def segment_files(specs_dir: Path) -> list[Path]:
-    """The segment files of a specs folder (``segments/*.yml`` and ``*.yaml``), sorted."""
-    folder = specs_dir / "segments"
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
-
-
 @contextmanager
 def _gc_paused() -> Iterator[None]:
     # Loading builds many small acyclic objects; the cyclic collector would scan the growing
@@ -206,11 +195,14 @@ def _gc_paused() -> Iterator[None]:
 
 
 def load_playbook(specs_dir: str | os.PathLike[str], *, cache: SpecCache | None = None,
-                  cwd: Path | None = None, jobs: int = 1) -> LoadResult:
+                  cwd: Path | None = None, jobs: int = 1,
+                  reading: parallel.Reading | None = None) -> LoadResult:
     """Load ``specs_dir`` (``playbook.yml`` and ``segments/*.yml``) into a :class:`LoadResult`.
 
     ``jobs`` > 1 lets that many processes read a large folder (only where ``fork`` exists,
-    so use it from a single-threaded program such as the command line).
+    so use it from a single-threaded program such as the command line). ``reading``: the
+    segment files already being read (``Reading(segment_pairs(specs_dir, cwd), jobs)``,
+    started before this module was imported); it is used if the folder still holds just those.
     """
     root = Path(specs_dir)
     cache = cache or SpecCache()
@@ -220,8 +212,8 @@ def load_playbook(specs_dir: str | os.PathLike[str], *, cache: SpecCache | None 
     with _gc_paused():
         book = cache.get(book_file, display_path(book_file, cwd), PlaybookSpec) \
             if book_file.is_file() else None
-        files = [(f, display_path(f, cwd)) for f in segment_files(root)]
-        parsed = cache.get_many(files, SegmentSpec, jobs=jobs)
+        parsed = cache.get_many(segment_pairs(root, cwd), SegmentSpec, jobs=jobs,
+                                reading=reading)
     if book is None:
         return assemble(None, parsed, root, [missing_playbook(book_file, cwd)])
     return assemble(book, parsed, root)

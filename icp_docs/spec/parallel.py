@@ -7,18 +7,25 @@ forked workers; the lint rules of each segment are spread the same way. Workers 
 over in memory and only results travel back: plain data, positions and diagnostics, which
 pickle cheaply. Without ``fork``, or for few items, the work runs in the calling process.
 Use it from a single-threaded program such as the command line.
+
+The workers start as soon as the work is handed out, not when the first result is asked for:
+the command line starts reading the segment files, then imports pydantic and builds the models
+while the workers parse. This module imports neither.
 """
 
 from __future__ import annotations
 
 import sys
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar
 
 from ..diagnostics import Diagnostic
 from .yaml import Document, Positions, load_file
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import Pool
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -26,27 +33,45 @@ R = TypeVar("R")
 #: Below this many items, starting workers costs more than it saves.
 MIN_ITEMS = 64
 
-_task: Callable[[int], Any] | None = None  # what forked workers run, set before they fork
+_task: Callable[[int], Any] | None = None  # what forked workers run, set while they fork
 
 
-def fork_map(task: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator[R]:
-    """``task`` over ``items``, in order, in up to ``jobs`` forked processes. ``task`` may be
-    any callable (a closure too): workers inherit it, it is never pickled."""
+class Forked(Generic[R]):
+    """Results computed by forked workers, which started when this was made; iterate once,
+    in order. The workers stop when the results have all been read, or on :meth:`close`."""
+
+    def __init__(self, pool: Pool, results: Iterable[R]) -> None:
+        self._pool = pool
+        self._results = results
+
+    def __iter__(self) -> Iterator[R]:
+        try:
+            yield from self._results
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the workers (results not read yet are lost)."""
+        self._pool.terminate()
+
+
+def fork_map(task: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterable[R]:
+    """``task`` over ``items``, in order, in up to ``jobs`` forked processes that start now.
+    ``task`` may be any callable (a closure too): workers inherit it, it is never pickled."""
     global _task
     if jobs <= 1 or len(items) < MIN_ITEMS or not sys.platform.startswith("linux"):
-        yield from map(task, items)
-        return
+        return map(task, items)
     import multiprocessing
 
     _task = lambda i: task(items[i])  # noqa: E731 - a closure the workers inherit
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            # Several chunks per worker: the caller works on the first results while the
-            # rest are computed, and a worker left with big items holds nobody up.
-            yield from pool.imap(_run, range(len(items)),
-                                 chunksize=max(1, len(items) // (jobs * 8)))
+        pool = multiprocessing.get_context("fork").Pool(jobs)
     finally:
-        _task = None
+        _task = None  # each worker has its copy; the next pool sets its own
+    # Several chunks per worker: the caller works on the first results while the rest are
+    # computed, and a worker left with big items holds nobody up.
+    results = pool.imap(_run, range(len(items)), chunksize=max(1, len(items) // (jobs * 8)))
+    return Forked(pool, results)
 
 
 def _run(index: int) -> Any:
@@ -54,11 +79,22 @@ def _run(index: int) -> Any:
     return _task(index)
 
 
-def read_files(files: Sequence[tuple[Path, str]], jobs: int = 1) -> Iterator[Document]:
-    """Parse ``(file, display path)`` pairs, yielding in order; never raises for bad content."""
-    if jobs <= 1 or len(files) < MIN_ITEMS:
-        return (load_file(file, display) for file, display in files)
-    return map(_unpack, fork_map(lambda item: _pack(load_file(*item)), files, jobs))
+class Reading:
+    """Files being parsed, yielded in order as :class:`~.yaml.Document` (never raises for
+    bad content). With ``jobs`` > 1 and many files, forked workers start parsing at once."""
+
+    def __init__(self, files: Sequence[tuple[Path, str]], jobs: int = 1) -> None:
+        #: The ``(file, display path)`` pairs, in order.
+        self.files = list(files)
+        self._packed = fork_map(lambda item: _pack(load_file(*item)), self.files, jobs)
+
+    def __iter__(self) -> Iterator[Document]:
+        return map(_unpack, self._packed)
+
+    def close(self) -> None:
+        """Stop reading: for files whose documents will not be used."""
+        if isinstance(self._packed, Forked):
+            self._packed.close()
 
 
 Packed: TypeAlias = "tuple[str, Any, array[int], list[Diagnostic]]"

@@ -1,0 +1,44 @@
+"""Where a specs folder keeps its files, and how their paths are shown.
+
+Kept apart from :mod:`.load` (and free of pydantic), so that the command line can list the
+segment files and start parsing them before it imports the models.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def display_path(file: Path, cwd: Path | None = None) -> str:
+    """The path as the user should read it: relative to the working directory if inside."""
+    base = cwd or Path.cwd()
+    try:
+        return os.path.relpath(file, base) if file.is_absolute() else str(file)
+    except ValueError:
+        return str(file)
+
+
+def segment_files(specs_dir: Path) -> list[Path]:
+    """The segment files of a specs folder (``segments/*.yml`` and ``*.yaml``), sorted."""
+    folder = specs_dir / "segments"
+    try:
+        # scandir knows each entry's kind without a stat call of its own per file.
+        with os.scandir(folder) as entries:
+            names = [e.name for e in entries
+                     if os.path.splitext(e.name)[1] in (".yml", ".yaml") and e.is_file()]
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return [folder / name for name in sorted(names)]
+
+
+def segment_pairs(specs_dir: Path, cwd: Path | None = None) -> list[tuple[Path, str]]:
+    """``(file, display path)`` of each segment file, in the order the loader reads them."""
+    files = segment_files(specs_dir)
+    if not files:
+        return []
+    # One relative path for the folder, not one per file: the same text, a thousand times
+    # cheaper for a large folder.
+    folder = display_path(files[0].parent, cwd)
+    prefix = "" if folder == "." else os.path.join(folder, "")
+    return [(f, prefix + f.name) for f in files]
