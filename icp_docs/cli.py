@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -123,6 +124,25 @@ def main(args: Sequence[str] | None = None) -> int:
     return 2  # pragma: no cover - parser.exit raises
 
 
+def run() -> NoReturn:
+    """The ``icp-docs`` program: :func:`main`, then exit without tearing the interpreter down.
+
+    Freeing every module and object on the way out costs a fifth of a small run (some 70 ms
+    of ``icp-docs validate`` on a few files), for nothing: the process ends anyway. Exit
+    handlers (temporary folders, logging) still run, and the output is flushed first.
+    """
+    code = main()
+    import atexit
+
+    atexit._run_exitfuncs()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # `icp-docs validate | head`: the reader left
+        code = code or 1
+    os._exit(code)
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     """``icp-docs validate``: 0 valid, 1 not (warnings too with --strict), 2 bad usage."""
     import gc
@@ -131,7 +151,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     # cyclic collector would only scan them again and again (a fifth of a large run's time).
     gc.disable()
     from .diagnostics import Code, format_all, has_errors, summary
-    from .lint import check
+    from .spec.layout import segment_pairs
+    from .spec.parallel import Reading
 
     specs = Path(args.specs)
     if not specs.is_dir():
@@ -142,7 +163,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if code is None or code.severity != "warning":
             raise UsageError(f"--disable {name}: not a lint rule (a code like W101 or a name "
                              "like broad-range; errors cannot be switched off)")
-    result = check(specs, disable=args.disable, jobs=os.cpu_count() or 1)
+    jobs = os.cpu_count() or 1
+    # A large folder's workers start parsing now, while this process imports pydantic and
+    # builds the models (a fifth of a second that would otherwise come first).
+    reading = Reading(segment_pairs(specs), jobs)
+    from .lint import check
+
+    result = check(specs, disable=args.disable, jobs=jobs, reading=reading)
     if args.format == "json":
         print(format_all(result.diagnostics, "json"))
     elif result.diagnostics:

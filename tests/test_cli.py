@@ -184,3 +184,14 @@ def test_every_error_code_is_documented() -> None:
     for code in Code:
         if code.severity == "error":
             assert f"| `{code.value}` | `{code.slug}` |" in page, code
+
+
+def test_the_program_flushes_its_output_before_its_quick_exit(broken: Path) -> None:
+    # `icp-docs` ends with os._exit, skipping the interpreter's teardown: everything printed
+    # must still arrive, through a pipe too, and the exit code must be main()'s.
+    exe = Path(sys.executable).parent / "icp-docs"
+    done = subprocess.run([str(exe), "validate", "specs", "--format", "json"], cwd=broken,
+                          capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 1
+    assert [d["code"] for d in json.loads(done.stdout)] == ["E010", "W104"]
+    assert done.stderr == "specs: invalid: 1 segment, 1 error, 1 warning\n"
