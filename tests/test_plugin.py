@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -93,6 +94,15 @@ def test_sample_checklists_have_real_checkboxes(built_site: Path) -> None:
     assert len(boxes) == 8
     assert "disabled" not in html.split('class="task-list"')[1].split("</ul>")[0]
     assert "5 or more yes: strong lead; fewer than 3: disqualify." in html
+
+
+def test_sample_search_leaves_out_the_print_pack_only(built_site: Path) -> None:
+    # The pack repeats every checklist: each question would be found twice.
+    index = json.loads((built_site / "search/search_index.json").read_text())
+    places = [doc["location"] for doc in index["docs"]]
+    assert not [p for p in places if p.startswith("playbook/checklists/")]
+    assert any(p.startswith("playbook/segments/multi-entity-close/checklist/") for p in places)
+    assert any(p.startswith("playbook/journey/") for p in places)
 
 
 def test_fixture_strict_build(fixture_site: Path) -> None:

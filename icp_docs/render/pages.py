@@ -41,6 +41,11 @@ class History(Protocol):
     def for_segment(self, segment_id: str) -> Sequence[Any]: ...
 
 
+#: Page kinds left out of the site search (Material's ``search.exclude``): the printable pack
+#: repeats every segment's checklist, which would answer each search a second time.
+NOT_SEARCHED = frozenset({"checklists"})
+
+
 @dataclass(frozen=True)
 class Page:
     """One generated page. ``path`` is relative to the docs folder, POSIX style."""
@@ -123,8 +128,8 @@ class _Renderer:
     def page(self, kind: str, path: str, title: str, source: Path | None, *,
              segment_id: str | None = None, in_nav: bool = False, **extra: Any) -> Page:
         markdown = render(self.env, f"{kind}.md.jinja", self.context(path, **extra))
-        return Page(path, _front_matter(title) + markdown, filters.text_only(title), source,
-                    kind, segment_id, in_nav)
+        return Page(path, _front_matter(title, searched=kind not in NOT_SEARCHED) + markdown,
+                    filters.text_only(title), source, kind, segment_id, in_nav)
 
     def segment_context(self, segment: Segment) -> dict[str, Any]:
         spec = segment.spec
@@ -257,7 +262,8 @@ def stand_ins(previous: Sequence[Page], current: Sequence[Page]) -> list[Page]:
     return found
 
 
-def _front_matter(title: str) -> str:
+def _front_matter(title: str, *, searched: bool = True) -> str:
     # The title is given as front matter because themes print ``page.meta.title`` and the
     # nav titles unescaped: ours is entity-escaped text, so no spec can close the <title>.
-    return f"---\ntitle: {json.dumps(filters.title(title))}\n---\n\n"
+    search = "" if searched else "search:\n  exclude: true\n"
+    return f"---\ntitle: {json.dumps(filters.title(title))}\n{search}---\n\n"
