@@ -19,14 +19,16 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkPage
 
 from .diagnostics import Diagnostic, format_all, summary
 from .lint import check
 from .printing import assets as print_assets
-from .render import site
+from .render import filters, site
 from .render.environment import TemplateProblem, bytecode_cache
 from .render.pages import Page, render_pages, render_problem_pages, stand_ins
+from .serving import NativeWatch, RenderCache
 from .spec.load import LoadResult, Playbook, SpecCache
 
 log = logging.getLogger("mkdocs.plugins.icp")
@@ -56,8 +58,10 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
         self.serving = False
         self.cache = SpecCache()  # kept across serve rebuilds: only changed files re-parse
         self.previous: list[Page] = []
-        self.generated: set[str] = set()
+        self.generated: dict[str, str] = {}  # src_uri -> title, of the generated pages
         self.scratch: site.Scratch | None = None
+        self.renders = RenderCache()  # serve: each generated page's HTML, across rebuilds
+        self.watcher = NativeWatch()
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"],
                    dirty: bool) -> None:
@@ -67,8 +71,12 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
             self.scratch = site.Scratch()
 
     def on_shutdown(self) -> None:
+        self.watcher.stop()
         if self.scratch is not None:
             self.scratch.remove()
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self.renders.start()
 
     def _root(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path or ".").resolve().parent
@@ -114,8 +122,17 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
         have = {f.src_uri for f in files}
         for uri, src in print_assets.files_to_add(have).items():
             files.append(File.generated(config, uri, abs_src_path=str(src)))
-        self.generated = {p.path for p in pages}
+        self.generated = {p.path: p.title for p in pages}
         return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        # A page's title is known once MkDocs has read it, and `mkdocs serve --dirty` reads
+        # only the pages an edit changed: the nav of the others would say "None". Ours are
+        # known now; a title the site's nav gives stays.
+        for page in nav.pages:
+            if page.title is None and page.file.src_uri in self.generated:
+                page.title = filters.escape_title(self.generated[page.file.src_uri])
+        return nav
 
     def _pages(self, config: MkDocsConfig) -> list[Page]:
         root = self._root(config)
@@ -146,6 +163,20 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
         return render_pages(result.playbook, prefix=prefix, templates_dir=templates,
                             history=history, revisions=revisions, broken=result.broken)
 
+    # Last, so that the cache is keyed by the Markdown every other plugin has finished with.
+    @event_priority(-100)
+    def on_page_markdown(self, markdown: str, *, page: MkPage, config: MkDocsConfig,
+                         files: Files) -> str | None:
+        if self.serving and page.file.src_uri in self.generated:
+            return self.renders.before(markdown, page, config, files)
+        return markdown
+
+    # First, so that every other plugin sees the page's real HTML.
+    @event_priority(100)
+    def on_page_content(self, html: str, *, page: MkPage, config: MkDocsConfig,
+                        files: Files) -> str | None:
+        return self.renders.after(html, page)
+
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig,
                files: Files) -> jinja2.Environment | None:
         # MkDocs compiles the theme's templates again on every build, and on every reload of
@@ -168,9 +199,9 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
         if not self.config.enabled:
             return server
         root = self._root(config)
-        for folder in (root / self.config.specs_dir, root / self.config.templates):
-            if folder.is_dir():
-                server.watch(str(folder))
+        folders = [str(f) for f in (root / self.config.specs_dir, root / self.config.templates)
+                   if f.is_dir()]
+        self.watcher.watch(server, folders)
         return server
 
 

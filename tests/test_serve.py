@@ -72,6 +72,13 @@ class Server:
         raise AssertionError(f"timed out waiting for /{path}\nlast body: {body[:500]}\n"
                              f"server log:\n{self.output()}")
 
+    def wait_for_log(self, text: str, count: int = 1) -> None:
+        """Wait until the server has logged ``text`` ``count`` times."""
+        deadline = time.monotonic() + WAIT
+        while self.output().count(text) < count:
+            assert time.monotonic() < deadline, f"no {text!r} in:\n{self.output()}"
+            time.sleep(0.1)
+
     def output(self) -> str:
         return self.log.read_text(errors="replace")
 
@@ -133,3 +140,69 @@ def test_template_override_is_watched(server: Server) -> None:
         '{% extends "_base/segment.md.jinja" %}\n'
         "{% block badges %}\nOverridden badges.\n{% endblock %}\n")
     server.wait_for(SEGMENT, lambda body: "Overridden badges." in body)
+
+
+def _body(html: str) -> str:
+    """The page's body (its content, table of contents and navigation), without the script
+    ``mkdocs serve`` adds for live reloading."""
+    start = html.index("<body")
+    end = html.find("<script>\nvar livereload", start)
+    return html[start:end if end > 0 else html.index("</body>", start)]
+
+
+def test_pages_served_after_an_edit_equal_a_fresh_build(server: Server, tmp_path: Path) -> None:
+    # Between rebuilds the plugin reuses each unchanged page's HTML: after an edit, every
+    # generated page must read exactly as a build from scratch of the edited specs.
+    spec = server.root / "specs" / "segments" / "staffing-agencies.yml"
+    server.wait_for(SEGMENT, lambda body: "Staffing agencies paying contractors" in body)
+    spec.write_text(spec.read_text().replace("tier: 2", "tier: 1"))
+    server.wait_for(SEGMENT, lambda body: "<strong>Tier 1</strong>" in body)
+    server.wait_for_log("Reloading browsers")  # the whole rebuild is written
+    site = tmp_path / "fresh"
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-d", str(site)],
+                          cwd=server.root, capture_output=True, text=True, check=False,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    pages = sorted(p.relative_to(site).parent.as_posix() + "/"
+                   for p in (site / "playbook").rglob("index.html"))
+    assert len(pages) > 8
+    for page in pages:
+        status, body = server.get(page)
+        assert status == 200, page
+        assert _body(body) == _body((site / page / "index.html").read_text()), page
+
+
+def test_an_idle_server_does_not_rebuild(server: Server) -> None:
+    # Reading the specs during a rebuild must not count as a change (file events report
+    # every open and read): the server would rebuild forever.
+    server.wait_for(SEGMENT, lambda body: "Staffing agencies paying contractors" in body)
+    time.sleep(3)
+    assert "Detected file changes" not in server.output()
+    spec = server.root / "specs" / "segments" / "staffing-agencies.yml"
+    spec.write_text(spec.read_text().replace("Staffing agencies paying", "Agencies paying"))
+    server.wait_for(SEGMENT, lambda body: "Agencies paying contractors" in body)
+    time.sleep(3)
+    assert server.output().count("Detected file changes") == 1, server.output()
+
+
+def test_a_page_from_the_cache_reports_its_warnings_again(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    copy_tree(PROJECT, root)
+    overrides = root / "overrides" / "icp"
+    overrides.mkdir(parents=True)
+    (overrides / "persona.md.jinja").write_text(
+        '{% extends "_base/persona.md.jinja" %}\n'
+        "{% block header %}{{ super() }}\n[Old notes](../../../../missing.md)\n{% endblock %}\n")
+    running = Server(root)
+    try:
+        running.wait_for(PERSONA, lambda body: "Old notes" in body)
+        spec = root / "specs" / "segments" / "staffing-agencies.yml"
+        spec.write_text(spec.read_text().replace("Staffing agencies paying", "Agencies paying"))
+        running.wait_for(SEGMENT, lambda body: "Agencies paying contractors" in body)
+        running.wait_for_log("Reloading browsers")
+    finally:
+        running.stop()
+    log = running.output()
+    warnings = [line for line in log.splitlines() if "missing.md" in line]
+    personas = {line.split("'")[1] for line in warnings}
+    assert len(personas) >= 1 and len(warnings) == 2 * len(personas), log

@@ -141,7 +141,12 @@ def text_only(text: object) -> str:
 
 def title(text: object) -> str:
     """A page title for front matter: themes put it into ``<title>`` and the nav unescaped."""
-    return text_only(text).translate(_ATTR_ESCAPES)
+    return escape_title(text_only(text))
+
+
+def escape_title(words: str) -> str:
+    """Text without markup (:func:`text_only`) made safe as an unescaped title."""
+    return words.translate(_ATTR_ESCAPES)
 
 
 def inline_list(items: Iterable[object] | None, sep: str = ", ") -> str:
