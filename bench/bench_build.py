@@ -31,7 +31,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "specs"
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+# As a user runs the commands: with the bytecode Python writes on first import (an
+# installation compiles it too), whatever PYTHONDONTWRITEBYTECODE this shell sets.
+ENV = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+       "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 
 CONFIG = """\
 site_name: Bench playbook
@@ -179,7 +182,8 @@ def _wait(check: object, limit: float) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[30, 60, 100, 200])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[30, 60, 100, 200],
+                        help="playbook sizes to build (none: only the serve reloads)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--reloads", type=int, default=5)
     parser.add_argument("--serve-segments", type=int, default=20)
