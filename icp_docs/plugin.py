@@ -23,12 +23,13 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkPage
 
 from .diagnostics import Diagnostic, format_all, summary
+from .htmlcache import RenderCache
 from .lint import check
 from .printing import assets as print_assets
 from .render import filters, site
 from .render.environment import TemplateProblem, bytecode_cache
 from .render.pages import Page, render_pages, render_problem_pages, stand_ins
-from .serving import NativeWatch, RenderCache
+from .serving import NativeWatch
 from .spec.load import LoadResult, Playbook, SpecCache
 
 log = logging.getLogger("mkdocs.plugins.icp")
@@ -47,6 +48,7 @@ class IcpConfig(base.Config):  # type: ignore[no-untyped-call]
     nav = c.Type(bool, default=True)
     nav_title = c.Type(str, default="Playbook")
     history = c.Type(bool, default=True)
+    parallel = c.Type(bool, default=True)
 
 
 class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
@@ -60,7 +62,7 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
         self.previous: list[Page] = []
         self.generated: dict[str, str] = {}  # src_uri -> title, of the generated pages
         self.scratch: site.Scratch | None = None
-        self.renders = RenderCache()  # serve: each generated page's HTML, across rebuilds
+        self.renders = RenderCache()  # each generated page's HTML (kept across serve rebuilds)
         self.watcher = NativeWatch()
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"],
@@ -125,6 +127,8 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
         self.generated = {p.path: p.title for p in pages}
         return files
 
+    # Last: the pages handed to the helper process are final once every plugin saw the nav.
+    @event_priority(-100)
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         # A page's title is known once MkDocs has read it, and `mkdocs serve --dirty` reads
         # only the pages an edit changed: the nav of the others would say "None". Ours are
@@ -132,7 +136,18 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
         for page in nav.pages:
             if page.title is None and page.file.src_uri in self.generated:
                 page.title = filters.escape_title(self.generated[page.file.src_uri])
+        if self.config.parallel and not self.serving:  # a one-off build: a second core helps
+            self.renders.prerender([f.src_uri for f in files.documentation_pages()
+                                    if f.src_uri in self.generated], config, files)
         return nav
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        log.debug("icp: %d generated pages converted, %d taken as converted before",
+                  self.renders.misses, self.renders.hits)
+        self.renders.stop()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.renders.stop()
 
     def _pages(self, config: MkDocsConfig) -> list[Page]:
         root = self._root(config)
@@ -167,7 +182,7 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
     @event_priority(-100)
     def on_page_markdown(self, markdown: str, *, page: MkPage, config: MkDocsConfig,
                          files: Files) -> str | None:
-        if self.serving and page.file.src_uri in self.generated:
+        if (self.serving or self.renders.helping) and page.file.src_uri in self.generated:
             return self.renders.before(markdown, page, config, files)
         return markdown
 

@@ -1,134 +1,18 @@
-"""What makes a rebuild of ``mkdocs serve`` quick: the plugin's side of the edit-to-reload loop.
+"""Seeing an edit at once in ``mkdocs serve``: the specs and templates watched through the
+operating system's file events (MkDocs polls its watched folders every half second).
 
-MkDocs rebuilds the whole site after every edit, and turning each page's Markdown into HTML is
-about half of that. :class:`RenderCache` keeps the HTML of every generated page from one
-rebuild to the next, keyed by everything the HTML depends on (the page's final Markdown, its
-address, the site's pages and the Markdown settings): an edit to one segment converts that
-segment's pages and the pages that list every segment, not all of them.
-
-:func:`watch_natively` has the operating system report edits to the specs (MkDocs polls its
-watched folders every half second).
+The other half of a quick reload, reusing unchanged pages' HTML, is :mod:`.htmlcache`.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
-    from mkdocs.structure.files import File, Files
-    from mkdocs.structure.pages import Page
-    from mkdocs.structure.toc import TableOfContents
 
 log = logging.getLogger("mkdocs.plugins.icp")
-
-
-@dataclass
-class _Rendered:
-    """What ``Page.render`` made of one page's Markdown, and what it logged meanwhile."""
-
-    html: str
-    toc: TableOfContents
-    anchors: set[str] | None
-    links: dict[File, dict[str, str]] | None
-    records: list[logging.LogRecord] = field(default_factory=list)
-
-
-class _Capture(logging.Handler):
-    """Keeps the records MkDocs logs while one page renders (broken links, say), so that
-    a page served from the cache reports them again."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
-class RenderCache:
-    """The HTML of generated pages across rebuilds; see the module's docstring.
-
-    Call :meth:`before` from the last ``on_page_markdown`` and :meth:`after` from the first
-    ``on_page_content``: other plugins see the same Markdown and HTML as without the cache.
-    Only the entries used by the latest build are kept.
-    """
-
-    def __init__(self) -> None:
-        self._entries: dict[tuple[str, int, str], _Rendered] = {}
-        self._used: dict[tuple[str, int, str], _Rendered] = {}
-        self._files: Files | None = None
-        self._context = 0
-        self._pending: dict[str, tuple[tuple[str, int, str], str, _Rendered | None]] = {}
-        self._capture: _Capture | None = None
-        self.hits = 0
-        self.misses = 0
-
-    def start(self) -> None:
-        """A new build: forget what the last one did not use."""
-        self._stop_capture()
-        self._entries, self._used = self._used or self._entries, {}
-        self._files = None
-        self._pending.clear()
-        self.hits = self.misses = 0
-
-    def _key(self, page: Page, markdown: str, config: MkDocsConfig,
-             files: Files) -> tuple[str, int, str]:
-        if files is not self._files:
-            # Links become relative addresses, and a link to a missing page a warning:
-            # the HTML depends on every page's address, and on the Markdown settings.
-            self._files = files
-            self._context = hash((
-                tuple((f.src_uri, f.url) for f in files.documentation_pages()),
-                repr(config.markdown_extensions), repr(config.mdx_configs),
-                repr(config.validation), config.use_directory_urls,
-            ))
-        return page.file.src_uri, self._context, markdown
-
-    def before(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """The Markdown MkDocs should convert: nothing at all when the HTML is known."""
-        key = self._key(page, markdown, config, files)
-        hit = self._entries.get(key)
-        self._pending[page.file.src_uri] = (key, markdown, hit)
-        if hit is not None:
-            return ""
-        self._stop_capture()
-        self._capture = _Capture()
-        logging.getLogger("mkdocs").addHandler(self._capture)
-        return markdown
-
-    def after(self, html: str, page: Page) -> str:
-        """The page's HTML: the cached one on a hit (the page's table of contents and anchors
-        put back, its log records told again), else ``html``, now remembered."""
-        pending = self._pending.pop(page.file.src_uri, None)
-        if pending is None:
-            return html
-        key, markdown, hit = pending
-        page.markdown = markdown
-        if hit is None:
-            records = self._stop_capture()
-            hit = _Rendered(html, page.toc, page.present_anchor_ids, page.links_to_anchors,
-                            records)
-            self.misses += 1
-        else:
-            page.toc = hit.toc
-            page.present_anchor_ids = hit.anchors
-            page.links_to_anchors = hit.links
-            for record in hit.records:
-                logging.getLogger(record.name).handle(record)
-            self.hits += 1
-        self._used[key] = hit
-        return hit.html
-
-    def _stop_capture(self) -> list[logging.LogRecord]:
-        if self._capture is None:
-            return []
-        logging.getLogger("mkdocs").removeHandler(self._capture)
-        records, self._capture = self._capture.records, None
-        return records
 
 
 class NativeWatch:

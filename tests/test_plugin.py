@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, copy_tree, mkdocs_build
 
+from icp_docs.spec.load import load_playbook
+
 PROJECT = Path(__file__).resolve().parent / "fixtures" / "projects" / "project"
 SAMPLE_SEGMENTS = sorted(p.stem for p in (ROOT / "specs" / "segments").glob("*.yml"))
 
@@ -194,4 +196,74 @@ def test_broken_override_fails_cleanly(tmp_path: Path) -> None:
     done = mkdocs_build(root / "mkdocs.yml", tmp_path / "site")
     assert done.returncode == 1
     assert "journey.md.jinja:2: template syntax error" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def _sample(tmp_path: Path, name: str, plugin_options: str = "") -> Path:
+    """A copy of the repository's own project (sample playbook and user guide)."""
+    root = tmp_path / name
+    root.mkdir()
+    for part in ("docs", "specs", "overrides"):
+        copy_tree(ROOT / part, root / part)
+    config = (ROOT / "mkdocs.yml").read_text()
+    anchor = "      templates: overrides/icp/\n"
+    assert anchor in config
+    (root / "mkdocs.yml").write_text(config.replace(anchor, anchor + plugin_options))
+    return root
+
+
+def _pages(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): p.read_text()
+            for p in (site / "playbook").rglob("*.html")}
+
+
+HELPED = re.compile(r"icp: (\d+) generated pages converted, (\d+) taken as converted before")
+
+
+def test_a_build_with_the_helper_process_equals_a_build_without(tmp_path: Path) -> None:
+    # A forked helper converts pages from the last one back while the build works forward:
+    # the site must be the same, page for page, as one the build converts alone.
+    helped = _sample(tmp_path, "helped")
+    alone = _sample(tmp_path, "alone", "      parallel: false\n")
+    done = mkdocs_build(helped / "mkdocs.yml", tmp_path / "s1", "--strict", "-v")
+    assert done.returncode == 0, done.stderr
+    found = HELPED.search(done.stderr)
+    assert found and int(found[2]) > 5, done.stderr[-3000:]  # the helper did convert pages
+    done = mkdocs_build(alone / "mkdocs.yml", tmp_path / "s2", "--strict", "-v")
+    assert done.returncode == 0, done.stderr
+    found = HELPED.search(done.stderr)
+    assert found and int(found[2]) == 0
+    one, two = _pages(tmp_path / "s1"), _pages(tmp_path / "s2")
+    assert len(one) > 30 and one.keys() == two.keys()
+    assert [p for p in one if one[p] != two[p]] == []
+
+
+def test_pages_another_plugin_changed_are_converted_as_changed(tmp_path: Path) -> None:
+    # The helper converts the Markdown the plugin generated; a hook that edits every page's
+    # Markdown must still see its edit on every page.
+    root = _sample(tmp_path, "hooked")
+    (root / "hooks.py").write_text(
+        "def on_page_markdown(markdown, page, config, files):\n"
+        "    return markdown + '\\n\\nAdded by a hook.\\n'\n")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text() + "hooks:\n  - hooks.py\n")
+    done = mkdocs_build(config, tmp_path / "site", "-v")
+    assert done.returncode == 0, done.stderr
+    pages = _pages(tmp_path / "site")
+    assert len(pages) > 30
+    assert [p for p, html in pages.items() if "Added by a hook." not in html] == []
+
+
+def test_warnings_of_pages_the_helper_converted_are_told_once(tmp_path: Path) -> None:
+    root = _sample(tmp_path, "warned")
+    (root / "overrides" / "icp" / "persona.md.jinja").write_text(
+        '{% extends "_base/persona.md.jinja" %}\n'
+        "{% block header %}{{ super() }}\n[Old notes](../../../../missing.md)\n{% endblock %}\n")
+    done = mkdocs_build(root / "mkdocs.yml", tmp_path / "site", "--strict")
+    assert done.returncode == 1
+    warned = [line.split("'")[1] for line in done.stderr.splitlines() if "missing.md" in line]
+    book = load_playbook(root / "specs").playbook
+    assert book is not None
+    expected = sum(len(segment.spec.personas) for segment in book.segments)
+    assert len(warned) == len(set(warned)) == expected, done.stderr
     assert "Traceback" not in done.stderr
