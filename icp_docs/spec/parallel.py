@@ -33,7 +33,7 @@ R = TypeVar("R")
 #: Below this many items, starting workers costs more than it saves.
 MIN_ITEMS = 64
 
-_task: Callable[[int], Any] | None = None  # what forked workers run, set while they fork
+_task: Callable[[int], Any] | None = None  # what a forked worker runs (set in the worker)
 
 
 class Forked(Generic[R]):
@@ -58,20 +58,23 @@ class Forked(Generic[R]):
 def fork_map(task: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterable[R]:
     """``task`` over ``items``, in order, in up to ``jobs`` forked processes that start now.
     ``task`` may be any callable (a closure too): workers inherit it, it is never pickled."""
-    global _task
     if jobs <= 1 or len(items) < MIN_ITEMS or not sys.platform.startswith("linux"):
         return map(task, items)
     import multiprocessing
 
-    _task = lambda i: task(items[i])  # noqa: E731 - a closure the workers inherit
-    try:
-        pool = multiprocessing.get_context("fork").Pool(jobs)
-    finally:
-        _task = None  # each worker has its copy; the next pool sets its own
+    # Forked workers receive the initializer and its argument in memory, never pickled, so
+    # a closure will do; a worker the pool starts again later gets the same.
+    pool = multiprocessing.get_context("fork").Pool(
+        jobs, initializer=_set_task, initargs=(lambda i: task(items[i]),))
     # Several chunks per worker: the caller works on the first results while the rest are
     # computed, and a worker left with big items holds nobody up.
     results = pool.imap(_run, range(len(items)), chunksize=max(1, len(items) // (jobs * 8)))
     return Forked(pool, results)
+
+
+def _set_task(task: Callable[[int], Any]) -> None:
+    global _task
+    _task = task
 
 
 def _run(index: int) -> Any:
