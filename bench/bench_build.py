@@ -29,12 +29,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+from common import ENV  # bench/common.py: the scripts run from this folder
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "specs"
-# As a user runs the commands: with the bytecode Python writes on first import (an
-# installation compiles it too), whatever PYTHONDONTWRITEBYTECODE this shell sets.
-ENV = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
-       "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 
 CONFIG = """\
 site_name: Bench playbook

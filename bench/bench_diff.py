@@ -33,6 +33,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import common  # bench/common.py: the scripts run from this folder
+
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
 sys.path.insert(0, str(ROOT))
@@ -40,8 +42,8 @@ sys.path.insert(0, str(ROOT))
 from icp_docs.history.diff import diff_playbooks  # noqa: E402
 from icp_docs.spec.load import Playbook, load_playbook  # noqa: E402
 
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true",
-       "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
+ENV = {**common.ENV, "GIT_AUTHOR_NAME": "bench",
+       "GIT_AUTHOR_EMAIL": "bench@example.com",
        "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.com"}
 
 

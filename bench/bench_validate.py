@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from common import ENV  # bench/common.py: the scripts run from this folder
+
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
 
@@ -44,11 +46,6 @@ def make_specs(target: Path, count: int) -> Path:
         body = body.replace("priority: core\n", "priority: secondary\n", 1)
         (specs / "segments" / f"{new_id}.yml").write_text(body, encoding="utf-8")
     return specs
-
-
-# As a user runs the command: with the bytecode Python writes on first import (an
-# installation compiles it too), whatever PYTHONDONTWRITEBYTECODE this shell sets.
-ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def time_command(cmd: list[str], runs: int, cwd: Path) -> tuple[list[float], list[float]]:

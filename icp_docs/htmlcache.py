@@ -115,16 +115,15 @@ class RenderCache:
         """Whether a helper process converts pages for this build."""
         return self._helper is not None
 
-    def prerender(self, sources: Sequence[str], config: MkDocsConfig, files: Files) -> bool:
+    def prerender(self, sources: Sequence[str], config: MkDocsConfig, files: Files) -> None:
         """Have a forked helper convert the pages of ``sources`` (``src_uri``, in the order
         MkDocs builds them) from the last one back. Only from a single-threaded build on a
-        machine with a core to spare, where ``fork`` exists; returns whether it started."""
+        machine with a core to spare, where ``fork`` exists (see :attr:`helping`)."""
         if (len(sources) < MIN_PAGES or (os.cpu_count() or 1) < 2 or
                 not sys.platform.startswith("linux") or threading.active_count() > 1):
-            return False
+            return
         self.stop()
         self._helper = _Helper(list(sources), config, files)
-        return True
 
     def before(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """The Markdown MkDocs should convert: nothing at all when the HTML is known."""
@@ -215,11 +214,10 @@ class _Helper:
                     self.done = True
                     break
                 src_uri, markdown, html, toc, anchors, links, records = item
-                targets = {uri: files.get_file_from_path(uri) for uri in links or {}}
-                linked = None if links is None else \
-                    {targets[uri]: v for uri, v in links.items() if targets[uri] is not None}
-                found.append((src_uri, markdown,
-                              _Rendered(html, toc, anchors, linked, records)))  # type: ignore[arg-type]
+                linked = None if links is None else {
+                    f: v for uri, v in links.items()
+                    if (f := files.get_file_from_path(uri)) is not None}
+                found.append((src_uri, markdown, _Rendered(html, toc, anchors, linked, records)))
         except (EOFError, OSError):  # the helper died: the build converts the rest itself
             self.done = True
         return found

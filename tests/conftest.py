@@ -25,6 +25,11 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
 
+# A persona template override whose link leads nowhere: MkDocs warns once per persona page.
+BROKEN_LINK_PERSONA = (
+    '{% extends "_base/persona.md.jinja" %}\n'
+    "{% block header %}{{ super() }}\n[Old notes](../../../../missing.md)\n{% endblock %}\n")
+
 # The flags the checklists command starts Chromium with, plus --headless for direct runs.
 CHROMIUM_FLAGS = ["--headless", *CHROMIUM_ARGS]
 

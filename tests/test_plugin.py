@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_tree, mkdocs_build
+from conftest import BROKEN_LINK_PERSONA, ROOT, copy_tree, mkdocs_build
 
 from icp_docs.spec.load import load_playbook
 
@@ -256,9 +256,7 @@ def test_pages_another_plugin_changed_are_converted_as_changed(tmp_path: Path) -
 
 def test_warnings_of_pages_the_helper_converted_are_told_once(tmp_path: Path) -> None:
     root = _sample(tmp_path, "warned")
-    (root / "overrides" / "icp" / "persona.md.jinja").write_text(
-        '{% extends "_base/persona.md.jinja" %}\n'
-        "{% block header %}{{ super() }}\n[Old notes](../../../../missing.md)\n{% endblock %}\n")
+    (root / "overrides" / "icp" / "persona.md.jinja").write_text(BROKEN_LINK_PERSONA)
     done = mkdocs_build(root / "mkdocs.yml", tmp_path / "site", "--strict")
     assert done.returncode == 1
     warned = [line.split("'")[1] for line in done.stderr.splitlines() if "missing.md" in line]

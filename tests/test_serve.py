@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import copy_tree
+from conftest import BROKEN_LINK_PERSONA, copy_tree
 
 PROJECT = Path(__file__).resolve().parent / "fixtures" / "projects" / "project"
 SEGMENT = "playbook/segments/staffing-agencies/"
@@ -190,9 +190,7 @@ def test_a_page_from_the_cache_reports_its_warnings_again(tmp_path: Path) -> Non
     copy_tree(PROJECT, root)
     overrides = root / "overrides" / "icp"
     overrides.mkdir(parents=True)
-    (overrides / "persona.md.jinja").write_text(
-        '{% extends "_base/persona.md.jinja" %}\n'
-        "{% block header %}{{ super() }}\n[Old notes](../../../../missing.md)\n{% endblock %}\n")
+    (overrides / "persona.md.jinja").write_text(BROKEN_LINK_PERSONA)
     running = Server(root)
     try:
         running.wait_for(PERSONA, lambda body: "Old notes" in body)
