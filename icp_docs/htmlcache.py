@@ -16,6 +16,7 @@ A page whose Markdown another plugin changed simply misses, and MkDocs converts 
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -195,7 +196,13 @@ class _Helper:
         self.pipe: Connection = receive
         self.process: BaseProcess = context.Process(
             target=_convert, args=(send, sources, config, files, self.progress), daemon=True)
-        self.process.start()
+        # Everything alive now is the build's: frozen, the helper's garbage collector leaves
+        # it alone instead of walking (and so copying) every page it inherited.
+        gc.freeze()
+        try:
+            self.process.start()
+        finally:
+            gc.unfreeze()
         send.close()
 
     def reached(self, src_uri: str) -> None:
