@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import gc
 import logging
-import os
-import sys
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from .spec.parallel import usable_jobs
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -120,8 +119,7 @@ class RenderCache:
         """Have a forked helper convert the pages of ``sources`` (``src_uri``, in the order
         MkDocs builds them) from the last one back. Only from a single-threaded build on a
         machine with a core to spare, where ``fork`` exists (see :attr:`helping`)."""
-        if (len(sources) < MIN_PAGES or (os.cpu_count() or 1) < 2 or
-                not sys.platform.startswith("linux") or threading.active_count() > 1):
+        if len(sources) < MIN_PAGES or usable_jobs() < 2:
             return
         self.stop()
         self._helper = _Helper(list(sources), config, files)

@@ -31,6 +31,7 @@ from .render.environment import TemplateProblem, bytecode_cache
 from .render.pages import Page, render_pages, render_problem_pages, stand_ins
 from .serving import NativeWatch
 from .spec.load import LoadResult, Playbook, SpecCache
+from .spec.parallel import usable_jobs
 
 log = logging.getLogger("mkdocs.plugins.icp")
 
@@ -153,7 +154,7 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
         root = self._root(config)
         strict = self.config.strict or bool(config.strict)
         result = check(root / self.config.specs_dir, disable=self.config.lint_disable,
-                       cache=self.cache)
+                       cache=self.cache, jobs=self._jobs())
         for level, line in site.report_levels(result.diagnostics, strict=strict):
             log.log(level, line)
         if not self.serving and site.fails(result.diagnostics, strict=self.config.strict):
@@ -167,6 +168,11 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
         self.previous = [p for p in pages if p.kind != "broken"] or self.previous
         return pages
 
+    def _jobs(self) -> int:
+        # A build may fork workers for large folders; serve keeps to one process (its
+        # server thread makes forking unsafe, and a reload re-reads only changed files).
+        return usable_jobs() if self.config.parallel and not self.serving else 1
+
     def _render(self, result: LoadResult, templates: Path) -> list[Page]:
         prefix = self.config.prefix
         if result.playbook is None:
@@ -174,7 +180,7 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
                                         templates_dir=templates)
         history, revisions = (None, None)
         if self.config.history:
-            history, revisions = _history(result.playbook)
+            history, revisions = _history(result.playbook, self._jobs())
         return render_pages(result.playbook, prefix=prefix, templates_dir=templates,
                             history=history, revisions=revisions, broken=result.broken)
 
@@ -240,13 +246,13 @@ def _failure(diagnostics: list[Diagnostic], *, strict: bool) -> str:
     return f"icp: the specs have {summary(failing)}:\n{format_all(failing)}"
 
 
-def _history(playbook: Playbook) -> tuple[Any, dict[str, str] | None]:
+def _history(playbook: Playbook, jobs: int) -> tuple[Any, dict[str, str] | None]:
     """The change history and each segment's last revision, from git, when available."""
     # Imported here: git and the diff engine are needed only once the specs have loaded.
     from .history.changelog import load_history
     from .history.git import last_revisions
 
-    history = load_history(playbook)
+    history = load_history(playbook, jobs=jobs)
     if history.warning:
         # INFO, not WARNING: a shallow CI clone must not fail `mkdocs build --strict`;
         # the change log page shows the same notice as an admonition.

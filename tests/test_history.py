@@ -256,3 +256,64 @@ def test_specs_at_the_repository_root(tmp_path: Path, monkeypatch: pytest.Monkey
     assert [r.title for r in history.releases] == ["2026-Q3", "2026-Q2"]
     assert any(c.path == "tier" for c in history.releases[0].changes)
     assert any(c.kind == "segment-renamed" for c in history.releases[0].changes)
+
+
+def test_forked_workers_read_the_same_history(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Enough changed files for worker processes to parse them (``jobs=2``): the history is
+    the same as parsed in one process, and so are the paths and lines of its changes."""
+    from icp_docs.history import snapshot
+    from icp_docs.spec.parallel import MIN_ITEMS
+
+    sample = Path(__file__).parents[1] / "specs"
+    root = tmp_path / "playbook"
+    (root / "specs" / "segments").mkdir(parents=True)
+    git(root, "init", "-q", "-b", "main")
+    originals = sorted((sample / "segments").glob("*.yml"))
+    for refresh, tier in (("2026-Q3", "1"), ("2026-Q4", "2")):
+        book = (sample / "playbook.yml").read_text()
+        (root / "specs" / "playbook.yml").write_text(
+            re.sub(r"(?m)^refresh: .*$", f"refresh: {refresh}", book))
+        for i in range(MIN_ITEMS + 6):
+            text = originals[i % len(originals)].read_text()
+            new_id = f"{originals[i % len(originals)].stem}-{i:03d}"
+            text = re.sub(r"(?m)^id: .*$", f"id: {new_id}", text, count=1)
+            text = re.sub(r"(?m)^tier: \d$", f"tier: {tier}", text, count=1)
+            (root / "specs" / "segments" / f"{new_id}.yml").write_text(text)
+        git(root, "add", "-A")
+        git(root, "commit", "-q", "-m", refresh)
+    monkeypatch.chdir(root)
+    playbook = load_playbook("specs").playbook
+    assert playbook is not None
+
+    def told(jobs: int) -> list[tuple[str | None, list[dict[str, object]]]]:
+        changelog._cache.clear()
+        snapshot._parsed.clear()
+        history = load_history(playbook, jobs=jobs)
+        return [(r.refresh, [c.as_dict() for c in r.changes]) for r in history.releases]
+
+    serial = told(1)
+    assert [refresh for refresh, _ in serial] == ["2026-Q4", "2026-Q3"]
+    assert sum(c["kind"] == "value-changed" and c["path"] == "tier"  # type: ignore[operator]
+               for c in serial[0][1]) >= MIN_ITEMS
+    assert told(2) == serial
+
+
+def test_a_full_cache_of_parsed_files_loses_nothing(repo: Repo,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from icp_docs.history import snapshot
+
+    playbook = _current(repo, monkeypatch)
+
+    def told() -> list[tuple[str | None, list[dict[str, object]]]]:
+        changelog._cache.clear()
+        history = load_history(playbook)
+        return [(r.refresh, [c.as_dict() for c in r.changes]) for r in history.releases]
+
+    snapshot._parsed.clear()
+    expected = told()
+    # Each refresh shares most files with the next: a cache that keeps two files must evict
+    # some that the next refresh reuses, and reading them again must give the same history.
+    monkeypatch.setattr(snapshot, "_MAX_CACHED", 2)
+    assert told() == expected
+    assert len(snapshot._parsed) <= 2

@@ -107,8 +107,9 @@ def cache_info() -> dict[str, int]:
     return dict(_stats)
 
 
-def load_history(playbook: Playbook) -> History:
-    """The refresh history of ``playbook`` (its working-tree state, as loaded), from git."""
+def load_history(playbook: Playbook, *, jobs: int = 1) -> History:
+    """The refresh history of ``playbook`` (its working-tree state, as loaded), from git;
+    ``jobs`` > 1 lets that many forked processes parse the older files."""
     root = toplevel(playbook.root.resolve())
     if root is None:
         return History((), f"{_shown(playbook.root)} is not in a git repository, so there is "
@@ -123,7 +124,7 @@ def load_history(playbook: Playbook) -> History:
     if committed is None:
         _stats["misses"] += 1
         seed(playbook)
-        committed = _committed(root, folder, head)
+        committed = _committed(root, folder, head, jobs)
         _cache[key] = committed
         while len(_cache) > 4:
             _cache.popitem(last=False)
@@ -136,21 +137,21 @@ def load_history(playbook: Playbook) -> History:
     return History(releases, committed.warning, _labels(committed.labels, playbook))
 
 
-def _committed(root: Path, folder: str, head: str) -> _Committed:
+def _committed(root: Path, folder: str, head: str, jobs: int) -> _Committed:
     try:
-        return _read_history(root, folder, head)
+        return _read_history(root, folder, head, jobs)
     except GitError as exc:  # a broken repository: the site still builds, without history
         return _Committed((), None, f"The refresh history could not be read: {exc}.")
 
 
-def _read_history(root: Path, folder: str, head: str) -> _Committed:
+def _read_history(root: Path, folder: str, head: str, jobs: int) -> _Committed:
     commits = spec_commits(root, folder, head)
     shallow = is_shallow(root)
     warning = ("This is a shallow clone, so only the refreshes in the fetched history are "
                "shown. Clone with the full history (fetch-depth: 0) to see them all."
                if shallow else None)
     finals = _finals(commits)
-    loaded = load_commits(root, [c.sha for c in finals.values()], folder)
+    loaded = load_commits(root, [c.sha for c in finals.values()], folder, jobs=jobs)
     states = {r: loaded[c.sha] for r, c in finals.items()}
     order = sorted(finals, reverse=True)
     releases = []

@@ -15,14 +15,17 @@ while the workers parse. This module imports neither.
 
 from __future__ import annotations
 
+import gc
+import os
 import sys
+import threading
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar
 
 from ..diagnostics import Diagnostic
-from .yaml import Document, Positions, load_file
+from .yaml import Document, Positions, load_bytes, load_file
 
 if TYPE_CHECKING:
     from multiprocessing.pool import Pool
@@ -55,6 +58,16 @@ class Forked(Generic[R]):
         self._pool.terminate()
 
 
+def usable_jobs() -> int:
+    """How many processes may share work from here: the machine's cores where forking is
+    safe (Linux, and no other thread running, whose locks a child would inherit held), else
+    1. A single-threaded ``mkdocs build`` qualifies; ``mkdocs serve`` (a server thread) does
+    not."""
+    if not sys.platform.startswith("linux") or threading.active_count() > 1:
+        return 1
+    return os.cpu_count() or 1
+
+
 def fork_map(task: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterable[R]:
     """``task`` over ``items``, in order, in up to ``jobs`` forked processes that start now.
     ``task`` may be any callable (a closure too): workers inherit it, it is never pickled."""
@@ -64,8 +77,14 @@ def fork_map(task: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterable[
 
     # Forked workers receive the initializer and its argument in memory, never pickled, so
     # a closure will do; a worker the pool starts again later gets the same.
-    pool = multiprocessing.get_context("fork").Pool(
-        jobs, initializer=_set_task, initargs=(lambda i: task(items[i]),))
+    # Frozen, the parent's objects are left out of the workers' garbage collections, whose
+    # scans would otherwise copy every memory page they inherited (gc's advice for fork).
+    gc.freeze()
+    try:
+        pool = multiprocessing.get_context("fork").Pool(
+            jobs, initializer=_set_task, initargs=(lambda i: task(items[i]),))
+    finally:
+        gc.unfreeze()
     # Several chunks per worker: the caller works on the first results while the rest are
     # computed, and a worker left with big items holds nobody up.
     results = pool.imap(_run, range(len(items)), chunksize=max(1, len(items) // (jobs * 8)))
@@ -98,6 +117,12 @@ class Reading:
         """Stop reading: for files whose documents will not be used."""
         if isinstance(self._packed, Forked):
             self._packed.close()
+
+
+def parse_many(items: Sequence[tuple[bytes, str]], jobs: int = 1) -> Iterator[Document]:
+    """``(content, display path)`` pairs parsed as :func:`~.yaml.load_bytes` would, in order;
+    by forked workers as for :class:`Reading` (the contents reach them in memory)."""
+    return map(_unpack, fork_map(lambda item: _pack(load_bytes(*item)), items, jobs))
 
 
 Packed: TypeAlias = "tuple[str, Any, array[int], list[Diagnostic]]"
