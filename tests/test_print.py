@@ -449,11 +449,16 @@ def test_who_and_why_now_are_short(sample: Playbook) -> None:
         "B2B software, Professional services, Light manufacturing and distribution",
         "200-1,500 employees, USD 30M-250M revenue",
         "United States, Canada, United Kingdom, Ireland"]
+    # As on the segment page: strong first, then the most urgent window.
     assert sheet.why_now(spec) == [
-        "A new legal entity or foreign subsidiary opened (last 90 days)",
         "A new CFO or Controller joined (last 60 days)",
+        "A new legal entity or foreign subsidiary opened (last 90 days)",
         "An audit management letter flagged reconciliation or intercompany controls "
         "(last 120 days)"]
+    weak = spec.model_copy(update={"triggers": spec.triggers[4:]})
+    assert sheet.why_now(weak) == ["Annual budget planning season opens (weak, last 45 days)",
+                                   'Job posting for a senior accountant mentioning '
+                                   '"intercompany" (weak)']
     assert sheet.walk_away(spec) == [d.detail for d in spec.disqualifiers[:3]]
     bare = spec.model_copy(update={"disqualifiers": [], "triggers": []})
     assert sheet.why_now(bare) == []

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -54,9 +55,13 @@ class Release:
         """The changes by segment (None: the playbook itself), in report order."""
         return group(self.changes)
 
-    def summary(self, *, markdown: bool = False) -> str:
-        """``7 changes in 3 segments: 3 breaking, ...`` (with impact badges in Markdown)."""
-        return summary(list(self.changes), markdown=markdown)
+    def summary(self, *, markdown: bool = False,
+                badge: Callable[[Impact], str] | None = None) -> str:
+        """``7 changes in 3 segments: 3 breaking, ...`` (with impact badges in Markdown,
+        made by ``badge`` if given)."""
+        if badge is None:
+            return summary(list(self.changes), markdown=markdown)
+        return summary(list(self.changes), markdown=markdown, badge=badge)
 
 
 @dataclass(frozen=True)

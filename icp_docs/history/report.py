@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -53,8 +53,10 @@ def group(changes: Iterable[Change]) -> list[tuple[str | None, list[Change]]]:
     return list(groups.items())
 
 
-def summary(changes: list[Change], *, markdown: bool = False) -> str:
-    """``7 changes in 3 segments: 3 breaking, 2 targeting, 1 messaging, 1 wording``."""
+def summary(changes: list[Change], *, markdown: bool = False,
+            badge: Callable[[Impact], str] = badge) -> str:
+    """``7 changes in 3 segments: 3 breaking, 2 targeting, 1 messaging, 1 wording``; in
+    Markdown, each impact is shown by ``badge``."""
     if not changes:
         return "no changes"
     counts = Counter(c.impact for c in changes)

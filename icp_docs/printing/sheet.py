@@ -120,10 +120,15 @@ def who(spec: SegmentSpec, currency: str) -> list[str]:
 
 
 def why_now(spec: SegmentSpec) -> list[str]:
-    """The strongest triggers first, each with its window when it has one."""
-    ranked = sorted(spec.triggers, key=lambda t: t.strength != "strong")
-    return [t.event + (f" (last {t.window_days} days)" if t.window_days else "")
-            for t in ranked[:TOP_ITEMS]]
+    """The most urgent triggers, ordered as on the segment page (strong first, then the
+    shortest window), each with its window; a weak one says so."""
+    ranked = sorted(spec.triggers, key=lambda t: t.urgency)
+    lines = []
+    for t in ranked[:TOP_ITEMS]:
+        notes = ["weak"] * (t.strength == "weak")
+        notes += [f"last {t.window_days} days"] * bool(t.window_days)
+        lines.append(t.event + (f" ({', '.join(notes)})" if notes else ""))
+    return lines
 
 
 def walk_away(spec: SegmentSpec) -> list[str]:

@@ -60,6 +60,9 @@ FILTERS: dict[str, Callable[..., str]] = {
     "humanize": filters.humanize,
     "date": filters.date,
     "cell": filters.cell,
+    "impact_badge": filters.impact_badge,
+    "change_line": filters.change_line,
+    "changes_summary": filters.changes_summary,
     "title_text": filters.title,
 }
 

@@ -21,6 +21,7 @@ import html
 from collections.abc import Iterable
 from functools import lru_cache
 from html.parser import HTMLParser
+from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
@@ -199,10 +200,39 @@ def money_span(low: float | int | None, high: float | int | None, currency: str)
     return escape_text(f"{currency} ") + span(low, high)
 
 
+#: Values whose words a seller writes otherwise than the spec's identifiers.
+_WORDS = {"closed_won": "Closed-won", "win_loss": "Win/loss", "high_cac": "High CAC"}
+
+
 def humanize(value: object) -> str:
-    """An enum value for people: "closed_won" -> "Closed won"."""
-    text = str(value).replace("_", " ").replace("-", " ")
+    """An enum value (or a key the spec wrote) for people: "usage_data" -> "Usage data";
+    the rest of the text keeps its case ("ARR_band" -> "ARR band")."""
+    text = _WORDS.get(str(value)) or str(value).replace("_", " ").replace("-", " ")
     return escape_text(text[:1].upper() + text[1:])
+
+
+#: Impact icons on the site: Material's own (a Unicode emoji depends on the reader's fonts,
+#: and shows as an empty box without them); coloured by the plugin's stylesheet.
+_IMPACT_ICONS = {"breaking": "material-alert-octagon", "targeting": "material-target",
+                 "messaging": "material-message-text", "wording": "material-format-text"}
+
+
+def impact_badge(impact: Any) -> str:
+    """A change's impact (:class:`~icp_docs.history.changes.Impact`) as an icon and its
+    name, for the site's pages."""
+    label = impact.label
+    return f":{_IMPACT_ICONS[label]}:{{ .icp-impact .icp-impact--{label} }} **{label}**"
+
+
+def change_line(change: Any) -> str:
+    """One change on a site page: its impact badge, then the change in a few words."""
+    return f"{impact_badge(change.impact)} {inline(change.describe('markdown'))}"
+
+
+def changes_summary(release: Any) -> str:
+    """A refresh's summary line (``**7 changes** in 3 segments: 3 breaking, ...``)."""
+    # Our own words, numbers and badges only: nothing here comes from a spec.
+    return str(release.summary(markdown=True, badge=impact_badge))
 
 
 def date(value: dt.date | None) -> str:

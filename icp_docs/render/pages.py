@@ -106,7 +106,7 @@ def normalise_prefix(prefix: str) -> str:
 
 def sorted_triggers(triggers: Iterable[Trigger]) -> list[Trigger]:
     """Strong triggers first, then the shortest window (the most urgent) first."""
-    return sorted(triggers, key=lambda t: (t.strength != "strong", t.window_days or 10**6))
+    return sorted(triggers, key=lambda t: t.urgency)
 
 
 @dataclass(frozen=True)

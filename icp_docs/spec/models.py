@@ -212,6 +212,11 @@ class Trigger(Model):
     strength: Strength
     window_days: Annotated[int, Field(ge=1)] | None = None
 
+    @property
+    def urgency(self) -> tuple[bool, int]:
+        """Sort key: strong triggers first, then the shortest window (the most urgent)."""
+        return self.strength != "strong", self.window_days or 10**6
+
 
 class Budget(Model):
     role: Text
