@@ -204,8 +204,14 @@ def cmd_new_segment(args: argparse.Namespace) -> int:
     """``icp-docs new segment ID``: scaffold a segment file; never overwrites."""
     from .spec.scaffold import new_segment
 
+    specs = Path(args.specs)
+    if not specs.is_dir():
+        # A new tree here would be a playbook without playbook.yml, away from the real one.
+        raise UsageError(f"{args.specs}: " + ("not a folder" if specs.exists() else
+                                              "no such folder") +
+                         "; run this where the specs folder is, or pass --specs DIR")
     try:
-        path = new_segment(Path(args.specs), args.id)
+        path = new_segment(specs, args.id)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
     except FileExistsError as exc:

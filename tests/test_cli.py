@@ -163,6 +163,20 @@ def test_new_segment_never_overwrites(minimal_specs: Path, existing: str) -> Non
     assert len(list((minimal_specs / "segments").glob("fresh-start.*"))) == 1
 
 
+@pytest.mark.parametrize(("args", "said"), [
+    (["nl-id\n"], "is not a valid id"),  # `$` alone would let a final newline through
+    (["Bad-Id"], "is not a valid id"),
+    (["fresh", "--specs", "nowhere"], "nowhere: no such folder"),
+    (["fresh", "--specs", "specs/playbook.yml"], "specs/playbook.yml: not a folder"),
+])
+def test_new_segment_refuses_bad_usage(minimal_specs: Path, args: list[str], said: str) -> None:
+    before = sorted(p.name for p in (minimal_specs / "segments").iterdir())
+    done = run(minimal_specs.parent, "new", "segment", *args)
+    assert done.returncode == 2 and said in done.stderr, done.stderr
+    assert sorted(p.name for p in (minimal_specs / "segments").iterdir()) == before
+    assert not (minimal_specs.parent / "nowhere").exists()
+
+
 def test_an_internal_error_is_one_line_not_a_traceback(
         minimal_specs: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:

@@ -153,6 +153,54 @@ def test_all_problems_of_all_files_in_one_sorted_run(minimal_specs: Path) -> Non
                        "missing")
 
 
+# A field error does not hide the checks that read other fields: one run reports them all.
+ALONGSIDE: dict[str, tuple[list[Edit], list[tuple[str, str, int, int, str]]]] = {
+    "segment checks beside a wrong tier": (
+        [(S, "tier: 1", "tier: 9"), (S, "id: payroll-ops", "id: payroll"),
+         (S, "id: payroll-manager", "id: cfo"), (S, "  decision:", "  decided:"),
+         (S, "journey:", "  strong_at: 5\njourney:")],
+        [("E013", SEG, 1, 5, "id"), ("E010", SEG, 4, 7, "tier"),
+         ("E014", SEG, 36, 9, "personas[1].id"), ("E016", SEG, 57, 14, "qualification.strong_at"),
+         ("E015", SEG, 60, 3, "journey.decided")]),
+    "a duplicate id in a broken copy": (
+        [("segments/payroll-ops.yaml", "", (Path(__file__).parent / "fixtures" / "engine" /
+                                            "minimal" / S).read_text().replace("tier: 1",
+                                                                               "tier: 9"))],
+        [("E014", "specs/segments/payroll-ops.yaml", 1, 5, "id"),
+         ("E010", "specs/segments/payroll-ops.yaml", 4, 7, "tier")]),
+    "validated without evidence beside a wrong tier": (
+        [(S, EVIDENCE, ""), (S, "tier: 1", "tier: 9")],
+        [("E010", SEG, 4, 7, "tier"), ("E017", SEG, 5, 9, "status")]),
+    "segment checks beside a broken playbook": (
+        [(P, "owner:", "ownr:"), (P, "strong_at: 3", "strong_at: 5"),
+         (S, "  decision:", "  decided:")],
+        [("E012", BOOK, 2, 1, "owner"), ("E011", BOOK, 5, 1, "ownr"),
+         ("E016", SEG, 44, 5, "qualification.criteria"), ("E015", SEG, 59, 3, "journey.decided")]),
+    "playbook thresholds beside a broken playbook": (
+        [(P, "owner:", "ownr:"), (P, "disqualify_below: 2", "disqualify_below: 3")],
+        [("E012", BOOK, 2, 1, "owner"), ("E011", BOOK, 5, 1, "ownr"),
+         ("E016", BOOK, 19, 21, "qualification.disqualify_below")]),
+    "no journey stage at all": ([(P, "qualification:", "journey_stages: []\nqualification:")],
+                                [("E010", BOOK, 17, 17, "journey_stages")]),
+}
+
+
+@pytest.mark.parametrize("name", list(ALONGSIDE))
+def test_a_field_error_hides_no_other_problem(minimal_specs: Path, name: str) -> None:
+    edits, expected = ALONGSIDE[name]
+    apply(minimal_specs, edits)
+    assert errors(minimal_specs) == expected
+
+
+def test_a_file_name_that_is_no_id_says_so(minimal_specs: Path) -> None:
+    (minimal_specs / S).rename(minimal_specs / "segments" / "Payroll Ops.yml")
+    result = load_playbook(minimal_specs, cwd=minimal_specs.parent)
+    [found] = [d for d in result.diagnostics if d.severity == "error"]
+    assert (found.code, found.line, found.column) == (Code.BAD_ID, 1, 5)
+    assert found.message == ("the file name 'Payroll Ops' is not a valid id: name the file "
+                             "payroll-ops.yml")
+
+
 def test_a_broken_segment_leaves_the_others_usable(minimal_specs: Path) -> None:
     apply(minimal_specs, [("segments/zz-broken.yml", "", "id: zz-broken\n")])
     result = load_playbook(minimal_specs)
@@ -209,7 +257,12 @@ def test_empty_required_list(minimal_specs: Path) -> None:
     ("  problem-exists:", [(58, 18, "journey.problem-exists", "expected text or a mapping of "
                             "fields, got nothing")]),
     ("  Decision: 5", [(58, 13, "journey.Decision", "expected text or a mapping of fields, "
-                        "got 5")]),
+                        "got 5"),
+                       # and, the value's error notwithstanding, the key is no stage:
+                       (58, 3, "journey.Decision", "'Decision' is not a journey stage of the "
+                        "playbook (stages: problem-exists, diy-fix, first-value, fear-of-scaling, "
+                        "breaking-point, looking-for-help, vendor-evaluation, decision, relief, "
+                        "whats-next)")]),
     ("  problem-exists: {quot: It hurts.}", [
         (58, 20, "journey.problem-exists.quot", "unknown field 'quot' (check the spelling; see "
          "`icp-docs schema`)"),

@@ -1,20 +1,142 @@
-"""Contract rules that one value cannot tell alone: ids across files, journeys, thresholds."""
+"""Contract rules that one value cannot tell alone: ids across files, journeys, thresholds.
+
+The rules read :class:`SegmentFacts` and :class:`BookFacts`, taken from a file's model or,
+when the model failed on some field, from whatever of its data is still sound: a wrong tier
+must not hide a duplicate id or a journey key that is no stage (every problem in one run).
+"""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Code, Diagnostic
-from .models import PlaybookSpec, SegmentSpec
+from .models import DEFAULT_STAGES, SLUG_PATTERN, PlaybookSpec, SegmentSpec, Thresholds
 
 if TYPE_CHECKING:
     from .load import Source
 
 
+@dataclass(frozen=True)
+class SegmentFacts:
+    """What the cross-file rules read of a segment; None: not known (unsound or absent)."""
+
+    id: str | None = None
+    personas: tuple[str | None, ...] = ()  # each persona's id, in file order
+    criteria: tuple[str | None, ...] = ()  # each criterion's id, in file order
+    journey: tuple[str, ...] = ()  # the journey's keys
+    strong_at: int | None = None  # the segment's own thresholds, when it sets them
+    disqualify_below: int | None = None
+    validated_without_evidence: bool = False
+
+    @classmethod
+    def of_model(cls, seg: SegmentSpec) -> SegmentFacts:
+        q = seg.qualification
+        return cls(seg.id, tuple(p.id for p in seg.personas), tuple(c.id for c in q.criteria),
+                   tuple(seg.journey), q.strong_at, q.disqualify_below,
+                   seg.status == "validated" and not seg.evidence)
+
+    @classmethod
+    def of_data(cls, data: Any, errors: Iterable[str]) -> SegmentFacts | None:
+        """From a segment's raw data, skipping every value at or under a field in error."""
+        if not isinstance(data, dict):
+            return None
+        sound = _Sound(data, errors)
+        q = sound.mapping("qualification")
+        return cls(
+            id=sound.text("id"),
+            personas=sound.ids("personas"),
+            criteria=sound.ids("qualification", "criteria") if q is not None else (),
+            journey=tuple(k for k in (sound.mapping("journey") or {}) if isinstance(k, str)),
+            strong_at=sound.number("qualification", "strong_at"),
+            disqualify_below=sound.number("qualification", "disqualify_below"),
+            validated_without_evidence=sound.text("status") == "validated" and
+            not data.get("evidence") and "evidence" not in sound.bad_roots,
+        )
+
+
+@dataclass(frozen=True)
+class BookFacts:
+    """What the segments' rules read of playbook.yml; None: not known."""
+
+    stages: tuple[str, ...] | None  # the journey's stage ids, in order
+    strong_at: int | None
+    disqualify_below: int | None
+
+    @classmethod
+    def of_model(cls, book: PlaybookSpec) -> BookFacts:
+        q = book.qualification
+        return cls(tuple(s.id for s in book.journey_stages), q.strong_at, q.disqualify_below)
+
+    @classmethod
+    def of_data(cls, data: Any, errors: Iterable[str]) -> BookFacts:
+        if not isinstance(data, dict):
+            return cls(None, None, None)
+        sound = _Sound(data, errors)
+        stages: tuple[str, ...] | None = tuple(i for i, _, _ in DEFAULT_STAGES)
+        if "journey_stages" in data:
+            ids = sound.ids("journey_stages")
+            stages = tuple(i for i in ids if i) if ids and all(ids) else None
+        default = Thresholds()
+        q = data.get("qualification")
+        given = q if isinstance(q, dict) else {}
+        return cls(
+            stages,
+            sound.number("qualification", "strong_at") if "strong_at" in given
+            else default.strong_at,
+            sound.number("qualification", "disqualify_below") if "disqualify_below" in given
+            else default.disqualify_below)
+
+
+class _Sound:
+    """Reads raw values of a document, refusing those at or under a field reported in error
+    (``errors`` are field paths such as ``personas[2].role``)."""
+
+    def __init__(self, data: dict[str, Any], errors: Iterable[str]) -> None:
+        self.data = data
+        self.errors = set(errors)
+        self.bad_roots = {e.split(".")[0].split("[")[0] for e in self.errors}
+
+    def _bad(self, path: str) -> bool:
+        return any(e == path or e.startswith((path + ".", path + "[")) for e in self.errors)
+
+    def _get(self, *keys: str) -> Any:
+        value: Any = self.data
+        for key in keys:
+            if not isinstance(value, dict):
+                return None
+            value = value.get(key)
+        return value
+
+    def text(self, *keys: str) -> str | None:
+        value = self._get(*keys)
+        return value if isinstance(value, str) and not self._bad(".".join(keys)) else None
+
+    def number(self, *keys: str) -> int | None:
+        value = self._get(*keys)
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        return value if ok and not self._bad(".".join(keys)) else None
+
+    def mapping(self, *keys: str) -> dict[Any, Any] | None:
+        value = self._get(*keys)
+        return value if isinstance(value, dict) else None
+
+    def ids(self, *keys: str) -> tuple[str | None, ...]:
+        """The ``id`` of each item of a list (None where unsound)."""
+        items = self._get(*keys)
+        if not isinstance(items, list):
+            return ()
+        path = ".".join(keys)
+        return tuple(item["id"] if isinstance(item, dict) and isinstance(item.get("id"), str)
+                     and not self._bad(f"{path}[{i}].id") else None
+                     for i, item in enumerate(items))
+
+
 def check_playbook(book: PlaybookSpec, source: Source) -> list[Diagnostic]:
-    """Cross-field rules of playbook.yml."""
+    """Cross-field rules of a valid playbook.yml (see :func:`check_book_facts` for the rest)."""
     out = _duplicates(source, ("journey_stages",), [s.id for s in book.journey_stages], "stage")
     for i, name in enumerate(book.lint.disable):
         code = Code.lookup(name)
@@ -23,18 +145,23 @@ def check_playbook(book: PlaybookSpec, source: Source) -> list[Diagnostic]:
                 Code.WRONG_VALUE, ("lint", "disable", i),
                 f"'{name}' is not a lint rule: use a code like W101 or a name like broad-range "
                 "(errors cannot be switched off)"))
-    q = book.qualification
-    if q.disqualify_below >= q.strong_at:
-        out.append(source.diagnostic(
+    return out + check_book_facts(BookFacts.of_model(book), source)
+
+
+def check_book_facts(book: BookFacts, source: Source) -> list[Diagnostic]:
+    """The playbook's rules that its facts can tell, valid model or not."""
+    if book.strong_at is not None and book.disqualify_below is not None and \
+            book.disqualify_below >= book.strong_at:
+        return [source.diagnostic(
             Code.IMPOSSIBLE_THRESHOLD, ("qualification", "disqualify_below"),
-            f"disqualify_below ({q.disqualify_below}) must be below strong_at ({q.strong_at})"))
-    return out
+            f"disqualify_below ({book.disqualify_below}) must be below strong_at "
+            f"({book.strong_at})")]
+    return []
 
 
 def check_segments(
-    items: Iterable[tuple[Source, SegmentSpec]],
-    stage_ids: set[str] | None,
-    book: PlaybookSpec | None,
+    items: Iterable[tuple[Source, SegmentFacts]],
+    book: BookFacts | None,
 ) -> dict[str, list[Diagnostic]]:
     """Rules across a segment's fields and across segment files, by display path."""
     items = list(items)
@@ -43,20 +170,20 @@ def check_segments(
     for source, seg in items:
         found = out.setdefault(source.path, [])
         stem = source.file.stem
-        if seg.id != stem:
+        if seg.id is not None and seg.id != stem:
             found.append(source.diagnostic(
-                Code.BAD_ID, ("id",),
-                f"id '{seg.id}' must equal the file name '{stem}' (rename one of them)"))
-        if owner[seg.id] != source.path:
+                Code.BAD_ID, ("id",), f"id '{seg.id}' must equal the file name '{stem}' "
+                "(rename one of them)" if _is_slug(stem) else
+                f"the file name '{stem}' is not a valid id: name the file {seg.id}.yml"))
+        if seg.id is not None and owner[seg.id] != source.path:
             found.append(source.diagnostic(
                 Code.DUPLICATE_ID, ("id",), f"segment id '{seg.id}' is already used by "
                 f"{owner[seg.id]}"))
-        found += _duplicates(source, ("personas",), [p.id for p in seg.personas], "persona")
-        found += _duplicates(source, ("qualification", "criteria"),
-                             [c.id for c in seg.qualification.criteria], "criterion")
-        found += _journey(source, seg, stage_ids)
+        found += _duplicates(source, ("personas",), seg.personas, "persona")
+        found += _duplicates(source, ("qualification", "criteria"), seg.criteria, "criterion")
+        found += _journey(source, seg, book.stages if book else None)
         found += _thresholds(source, seg, book)
-        if seg.status == "validated" and not seg.evidence:
+        if seg.validated_without_evidence:
             found.append(source.diagnostic(
                 Code.VALIDATED_WITHOUT_EVIDENCE, ("status",),
                 "a validated segment (ICP) needs evidence; keep it a hypothesis (ECP) until "
@@ -64,23 +191,30 @@ def check_segments(
     return out
 
 
-def _owners(items: list[tuple[Source, SegmentSpec]]) -> dict[str, str]:
+def _is_slug(text: str) -> bool:
+    return len(text) <= 64 and re.fullmatch(SLUG_PATTERN, text) is not None
+
+
+def _owners(items: list[tuple[Source, SegmentFacts]]) -> dict[str, str]:
     """Which file keeps each segment id: the one named after it, else the first."""
     owner: dict[str, str] = {}
     for source, seg in sorted(items, key=lambda item: item[0].file.suffix != ".yml"):
-        if source.file.stem == seg.id and seg.id not in owner:
+        if seg.id is not None and source.file.stem == seg.id and seg.id not in owner:
             owner[seg.id] = source.path
     for source, seg in items:
-        owner.setdefault(seg.id, source.path)
+        if seg.id is not None:
+            owner.setdefault(seg.id, source.path)
     return owner
 
 
-def _duplicates(source: Source, loc: tuple[str | int, ...], ids: list[str],
+def _duplicates(source: Source, loc: tuple[str | int, ...], ids: Sequence[str | None],
                 what: str) -> list[Diagnostic]:
-    counts = Counter(ids)
+    counts = Counter(i for i in ids if i is not None)
     seen: set[str] = set()
     out = []
     for i, ident in enumerate(ids):
+        if ident is None:
+            continue
         if counts[ident] > 1 and ident in seen:
             out.append(source.diagnostic(Code.DUPLICATE_ID, (*loc, i, "id"),
                                          f"{what} id '{ident}' is used more than once"))
@@ -88,38 +222,37 @@ def _duplicates(source: Source, loc: tuple[str | int, ...], ids: list[str],
     return out
 
 
-def _journey(source: Source, seg: SegmentSpec, stage_ids: set[str] | None) -> list[Diagnostic]:
-    if stage_ids is None:
+def _journey(source: Source, seg: SegmentFacts,
+             stages: tuple[str, ...] | None) -> list[Diagnostic]:
+    if stages is None:
         return []
-    known = ", ".join(sorted(stage_ids))
+    known = ", ".join(stages)  # in the journey's order, as the playbook lists them
     return [
         source.diagnostic(Code.UNKNOWN_STAGE, ("journey", key),
                           f"'{key}' is not a journey stage of the playbook (stages: {known})",
                           key=True)
-        for key in seg.journey if key not in stage_ids
+        for key in seg.journey if key not in stages
     ]
 
 
-def _thresholds(source: Source, seg: SegmentSpec, book: PlaybookSpec | None) -> list[Diagnostic]:
-    q = seg.qualification
-    defaults = book.qualification if book else None
-    strong = q.strong_at if q.strong_at is not None else (defaults.strong_at if defaults else None)
-    below = q.disqualify_below if q.disqualify_below is not None else \
-        (defaults.disqualify_below if defaults else None)
+def _thresholds(source: Source, seg: SegmentFacts, book: BookFacts | None) -> list[Diagnostic]:
+    strong = seg.strong_at if seg.strong_at is not None else (book.strong_at if book else None)
+    below = seg.disqualify_below if seg.disqualify_below is not None else \
+        (book.disqualify_below if book else None)
     out = []
-    n = len(q.criteria)
-    if strong is not None and strong > n:
-        loc: tuple[str | int, ...] = ("qualification", "strong_at") if q.strong_at is not None \
-            else ("qualification", "criteria")
-        origin = "" if q.strong_at is not None else " (the playbook's default)"
+    n = len(seg.criteria)
+    if strong is not None and strong > n and n:
+        loc: tuple[str | int, ...] = ("qualification", "strong_at") \
+            if seg.strong_at is not None else ("qualification", "criteria")
+        origin = "" if seg.strong_at is not None else " (the playbook's default)"
         out.append(source.diagnostic(
             Code.IMPOSSIBLE_THRESHOLD, loc,
             f"strong_at {strong}{origin} cannot be met with {n} criteria; add criteria or "
             "set qualification.strong_at"))
-    overrides = q.strong_at is not None or q.disqualify_below is not None
+    overrides = seg.strong_at is not None or seg.disqualify_below is not None
     # Defaults that clash are the playbook's problem, reported once in playbook.yml.
     if overrides and strong is not None and below is not None and below >= strong:
-        loc = ("qualification", "disqualify_below") if q.disqualify_below is not None \
+        loc = ("qualification", "disqualify_below") if seg.disqualify_below is not None \
             else ("qualification", "strong_at")
         out.append(source.diagnostic(
             Code.IMPOSSIBLE_THRESHOLD, loc,

@@ -219,6 +219,17 @@ def load_playbook(specs_dir: str | os.PathLike[str], *, cache: SpecCache | None 
     return assemble(book, parsed, root)
 
 
+def _errors(parsed: Parsed) -> list[str]:
+    return [d.field for d in parsed.diagnostics if d.severity == "error"]
+
+
+def _segment_facts(parsed: Parsed) -> checks.SegmentFacts | None:
+    if parsed.model is not None:
+        return checks.SegmentFacts.of_model(parsed.model)
+    # The file's own errors are reported already; what is sound in it is still checked.
+    return checks.SegmentFacts.of_data(parsed.source.positions.data, _errors(parsed))
+
+
 def missing_playbook(book_file: Path, cwd: Path | None = None, where: str = "") -> Diagnostic:
     """The error for a specs folder without playbook.yml (``where``: e.g. " at <sha>")."""
     folder = display_path(book_file.parent, cwd) or "."
@@ -234,9 +245,12 @@ def assemble(book: Parsed | None, parsed: list[Parsed], root: Path,
     """
     diagnostics = [*problems, *(book.diagnostics if book else [])]
     spec: PlaybookSpec | None = book.model if book else None
-    stage_ids = None if spec is None else {s.id for s in spec.journey_stages}
+    facts = None if book is None else checks.BookFacts.of_model(spec) if spec is not None \
+        else checks.BookFacts.of_data(book.source.positions.data, _errors(book))
+    if book is not None and spec is None and facts is not None:
+        diagnostics += checks.check_book_facts(facts, book.source)
     cross = checks.check_segments(
-        [(p.source, p.model) for p in parsed if p.model is not None], stage_ids, spec)
+        [(p.source, f) for p in parsed if (f := _segment_facts(p)) is not None], facts)
     broken: dict[str, list[Diagnostic]] = {}
     segments: list[Segment] = []
     for p in parsed:

@@ -179,7 +179,8 @@ class PlaybookSpec(Model):
     summary: Summary
     anti_icp: list[AntiICP] = Field(default_factory=list)
     journey_stages: list[Stage] = Field(
-        default_factory=lambda: [Stage(id=i, name=n, example=e) for i, n, e in DEFAULT_STAGES]
+        default_factory=lambda: [Stage(id=i, name=n, example=e) for i, n, e in DEFAULT_STAGES],
+        min_length=1,  # no stage at all would make every journey key an error
     )
     qualification: Thresholds = Field(default_factory=Thresholds)
     lint: LintSettings = Field(default_factory=LintSettings)

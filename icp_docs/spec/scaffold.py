@@ -78,7 +78,7 @@ qualification:           # the seller's checklist; a "no" on a knockout disquali
 
 def new_segment(specs_dir: Path, segment_id: str) -> Path:
     """Create ``specs_dir/segments/<id>.yml``; never overwrites (FileExistsError)."""
-    if not re.match(SLUG_PATTERN, segment_id) or len(segment_id) > 64:
+    if not re.fullmatch(SLUG_PATTERN, segment_id) or len(segment_id) > 64:
         raise ValueError(f"{segment_id!r} is not a valid id: use lowercase letters, digits and "
                          "single hyphens, at most 64 characters")
     folder = specs_dir / "segments"
