@@ -47,7 +47,7 @@ BOMB = "\n".join(["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"] + [
 
 # One case per error kind of the contract: (edits, [(code, file, line, column, field)]).
 CASES: dict[str, tuple[list[Edit], list[tuple[str, str, int, int, str]]]] = {
-    "invalid yaml": ([(S, "tier: 1", "tier: [1")], [("E001", SEG, 5, 7, "")]),
+    "invalid yaml": ([(S, "tier: 1", "tier: [1")], [("E001", SEG, 4, 7, "")]),  # the "["
     "tab indentation": ([(S, "tier: 1", "\ttier: 1")], [("E001", SEG, 4, 1, "")]),
     "duplicate key": ([(S, "tier: 1\n", "tier: 1\ntier: 2\n")], [("E002", SEG, 5, 1, "tier")]),
     "nested duplicate key": ([(S, "    min: 200\n", "    min: 200\n    min: 300\n")],

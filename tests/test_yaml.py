@@ -190,3 +190,22 @@ def test_field_paths_read_like_the_yaml() -> None:
     assert field_path(("personas", 2, "role")) == "personas[2].role"
     assert field_path((0, "a")) == "[0].a"
     assert field_path(()) == ""
+
+
+@pytest.mark.parametrize(("text", "line", "column", "says"), [
+    # Blamed where the mistake begins, not where libyaml gave up (a line or a file later).
+    ("id: a\nlabel: b\ntier 1\npriority: core\n", 3, 1, "no ':' after its key"),
+    ("id: a\npriority: [core\nstatus: x\n", 2, 11, "the '[' that opens here is not closed"),
+    ("id: a\nx: {a: 1\ny: 2\n", 2, 4, "the '{' that opens here is not closed"),
+    ('id: a\nlabel: "Multi\nfoo: bar\n' + "x: y\n" * 50, 2, 8,
+     "the quote that opens here is not closed (read on to line 54)"),
+    ("id: a\nemployees:\n\tmin: 200\n", 3, 1, "indent with spaces, not tabs"),
+    ("id: a\nlist:\n  -\tb\n", 3, 4, "indent with spaces, not tabs"),
+    ("id: a\nlabel: b\n  tier: 1\n", 3, 7, "indent this line as the keys around it"),
+    ("a:\n  - b\n c: d\n", 3, 2, "not indented as the keys"),
+])
+def test_syntax_errors_point_where_the_mistake_is(text: str, line: int, column: int,
+                                                   says: str) -> None:
+    [found] = load_bytes(text.encode(), "f.yml").diagnostics
+    assert (found.code, found.line, found.column) == (Code.YAML_SYNTAX, line, column)
+    assert found.message.startswith("invalid YAML: ") and says in found.message

@@ -148,7 +148,8 @@ def load_bytes(raw: bytes, display: str, doc: Document | None = None) -> Documen
             # Newer libyaml stops deep flow collections itself, before our own limit can.
             _marked(doc, exc, f"values nest more than {MAX_DEPTH} levels deep", Code.TOO_DEEP)
         else:
-            _marked(doc, exc, f"invalid YAML: {problem}")
+            line, col, message = _syntax(exc, text)
+            _error(doc, line, col, Code.YAML_SYNTAX, f"invalid YAML: {message}")
         return doc
     finally:
         loader.dispose()
@@ -165,6 +166,45 @@ def _marked(doc: Document, exc: yaml.MarkedYAMLError, message: str,
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     _error(doc, line, col, code, message)
+
+
+def _syntax(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]:
+    """Where a syntax error is, and what it is, as the person who made it would put it.
+
+    libyaml reports where it gave up, which is often a line or a file later: an unclosed
+    quote or bracket, or a key without its colon, is blamed where it begins instead.
+    """
+    problem = str(exc.problem or exc.context or "the file cannot be parsed")
+    found, began = exc.problem_mark, exc.context_mark
+    at = found or began
+    line, col = (at.line + 1, at.column + 1) if at else (1, 1)
+    if found is not None and _char_at(text, found.line, found.column) == "\t":
+        return line, col, "a tab character here; indent with spaces, not tabs"
+    if problem == "mapping values are not allowed in this context":
+        return line, col, ("a ':' here where a value goes: indent this line as the keys "
+                           "around it, or put the text in quotes")
+    if problem in ("did not find expected key", "did not find expected '-' indicator"):
+        return line, col, ("this line is not indented as the keys (or '- ' items) around "
+                           "it")
+    if began is None:
+        return line, col, problem
+    start = began.line + 1, began.column + 1
+    gave_up = f"line {found.line + 1}" if found is not None else "the end"
+    if exc.context == "while scanning a simple key":
+        return (*start, "this line has no ':' after its key; write it as `name: value`")
+    if exc.context == "while scanning a quoted scalar":
+        return (*start, f"the quote that opens here is not closed (read on to {gave_up})")
+    for kind, opener, closer in (("sequence", "[", "]"), ("mapping", "{", "}")):
+        if exc.context == f"while parsing a flow {kind}":
+            return (*start, f"the '{opener}' that opens here is not closed with '{closer}', "
+                    f"or a ',' is missing between its items (read on to {gave_up})")
+    return line, col, problem
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    """The character at a 0-based line and column, or "" past the text."""
+    lines = text.split("\n", line + 1)
+    return lines[line][column:column + 1] if line < len(lines) else ""
 
 
 def _bad_character(text: str) -> tuple[int, int, int]:
