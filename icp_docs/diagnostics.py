@@ -76,6 +76,7 @@ class Code(Enum):
     NO_COMPANY_SIZE = ("W120", "no-company-size", "warning")
     NO_GLOBAL_ANTI_ICP = ("W121", "no-global-anti-icp", "warning")
     NOT_THEIR_WORDS = ("W122", "not-their-words", "warning")
+    NO_SEGMENTS = ("W123", "no-segments", "warning")
 
     @classmethod
     def lookup(cls, text: str) -> Code | None:

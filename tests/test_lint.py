@@ -22,6 +22,7 @@ Edit = tuple[str, str, str]  # (file under specs/, old text, new text)
 
 CORE_COPY = "copy:core"  # pseudo-edit: add three more core segments
 CRITERIA = "criteria:{n}"  # pseudo-edit: add n more criteria
+RENAME = "rename:"  # pseudo-edit: rename the file or folder ``old`` under specs/ to ``new``
 
 
 def apply(specs: Path, edits: list[Edit]) -> None:
@@ -31,6 +32,9 @@ def apply(specs: Path, edits: list[Edit]) -> None:
             for n in range(int(old)):
                 (specs / "segments" / f"core-{n}.yml").write_text(
                     text.replace("id: payroll-ops", f"id: core-{n}"))
+            continue
+        if name == RENAME:
+            (specs / old).rename(specs / new)
             continue
         if name.startswith("criteria:"):
             extra = "".join(f"    - id: extra-{n}\n      question: Extra question {n}?\n"
@@ -136,6 +140,7 @@ CASES: list[tuple[Code, str, list[Edit], list[tuple[str, int]], list[Edit]]] = [
     (Code.NOT_THEIR_WORDS, "described", [(S, QUOTE, "  problem-exists: They struggle to match "
                                           "payroll.")], [(S, 58)],
      [(S, QUOTE, "  problem-exists: This can't keep going like this.")]),
+    (Code.NO_SEGMENTS, "a misnamed folder", [(RENAME, "segments", "Segments")], [(P, 2)], []),
     (Code.NOT_THEIR_WORDS, "third-person job",
      [(S, JOB, "  - Teams reconcile pay runs by hand every month.")], [(S, 20)],
      [(S, JOB, "  - Reconcile pay runs without a weekend of overtime.")]),

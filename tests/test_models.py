@@ -399,3 +399,17 @@ def test_segment_paths_are_shown_as_display_path_shows_them(
     assert [f.name for f, _ in pairs] == ["payroll-ops.yml", "seg-00.yml", "seg-01.yml",
                                           "seg-02.yml"]
     assert all(shown == display_path(file) for file, shown in pairs)
+
+
+def test_links_that_lead_nowhere_are_reported_and_the_rest_still_checked(
+        minimal_specs: Path) -> None:
+    segments = minimal_specs / "segments"
+    (segments / "loop-a.yml").symlink_to("loop-b.yml")
+    (segments / "loop-b.yml").symlink_to("loop-a.yml")
+    (segments / "gone.yml").symlink_to("nowhere.yml")
+    result = load_playbook(minimal_specs, cwd=minimal_specs.parent)
+    assert [(d.path, d.code, d.message.split(":")[0]) for d in result.diagnostics] == [
+        (f"specs/segments/{name}.yml", Code.YAML_SYNTAX, "cannot read the file")
+        for name in ("gone", "loop-a", "loop-b")]
+    assert result.playbook is not None
+    assert [s.id for s in result.playbook.segments] == ["payroll-ops"]

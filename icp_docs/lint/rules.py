@@ -8,6 +8,7 @@ thresholds below come from the ICP frameworks the project follows.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 from ..diagnostics import Code, Diagnostic
@@ -210,3 +211,15 @@ def no_global_anti_icp(ctx: Context) -> Iterator[Diagnostic]:
             Code.NO_GLOBAL_ANTI_ICP, (),
             "no global anti_icp: name the engagements we never take, whichever segment they "
             "resemble")
+
+
+@playbook_rule(Code.NO_SEGMENTS)
+def no_segments(ctx: Context) -> Iterator[Diagnostic]:
+    """A playbook without segments checks nothing: say so rather than pass in silence (a
+    misnamed ``segments`` folder would otherwise validate cleanly)."""
+    if not ctx.playbook.segments:
+        folder = os.path.join(os.path.dirname(ctx.playbook.source.path), "segments")
+        yield ctx.playbook.source.diagnostic(
+            Code.NO_SEGMENTS, (),
+            f"the playbook has no usable segment: {folder}/ holds no valid <id>.yml file "
+            "(start one with `icp-docs new segment ID`)")

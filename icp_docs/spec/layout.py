@@ -26,10 +26,19 @@ def segment_files(specs_dir: Path) -> list[Path]:
         # scandir knows each entry's kind without a stat call of its own per file.
         with os.scandir(folder) as entries:
             names = [e.name for e in entries
-                     if os.path.splitext(e.name)[1] in (".yml", ".yaml") and e.is_file()]
+                     if os.path.splitext(e.name)[1] in (".yml", ".yaml") and not _folder(e)]
     except (FileNotFoundError, NotADirectoryError):
         return []
     return [folder / name for name in sorted(names)]
+
+
+def _folder(entry: os.DirEntry[str]) -> bool:
+    # A link that leads nowhere (or in a loop) is kept as a file: reading it then reports
+    # the problem in that file's name, and every other file is still checked.
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def segment_pairs(specs_dir: Path, cwd: Path | None = None) -> list[tuple[Path, str]]:
