@@ -333,7 +333,7 @@ def test_invalid_specs_are_diagnostics_not_a_traceback(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "icp_docs", "diff", str(HISTORY / "v1/specs"),
                            "broken"], cwd=tmp_path, text=True, capture_output=True, check=False)
     assert done.returncode == 1
-    assert "broken/playbook.yml:2:1: error[E001]" in done.stderr
+    assert "broken/playbook.yml:1:10: error[E001]" in done.stderr  # the unclosed "["
     assert "cannot diff: the specs at broken have 1 error" in done.stderr
     assert "Traceback" not in done.stderr + done.stdout
 
@@ -349,3 +349,27 @@ def test_json_is_complete() -> None:
                      "segment-removed", "segment-renamed"}
     assert all({"kind", "impact", "segment", "path", "old", "new", "file", "line", "message"}
                <= set(d) for d in data)
+
+
+def test_the_change_that_adds_the_specs_shows_every_segment_added(tmp_path: Path) -> None:
+    from fixtures.history.repo import git
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    (repo / "README.md").write_text("# Playbook\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Start")
+    copy_tree(HISTORY / "v1" / "specs", repo / "specs")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Add the specs")
+    done = subprocess.run([sys.executable, "-m", "icp_docs", "diff", "HEAD~1", "HEAD",
+                           "--format", "json"], cwd=repo, text=True, capture_output=True,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert "there are no specs at HEAD~1" in done.stderr
+    changes = json.loads(done.stdout)["changes"]
+    added = load_playbook(HISTORY / "v1" / "specs").playbook
+    assert added is not None
+    assert sorted(c["segment"] for c in changes) == sorted(s.id for s in added.segments)
+    assert {c["kind"] for c in changes} == {"segment-added"}

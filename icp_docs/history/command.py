@@ -11,11 +11,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..cli import UsageError
-from ..diagnostics import format_all
+from ..diagnostics import Code, format_all
 from ..spec.load import LoadResult, Playbook, load_playbook
 from .changes import Impact
 from .git import GitError, resolve, toplevel
@@ -36,7 +36,13 @@ def run(args: argparse.Namespace) -> int:
     fail_on = _impacts(args.fail_on)
     base = _side(args.base, args.specs)
     head = _side(args.head, args.specs) if args.head else _worktree(args.specs)
-    old, new = _valid(base), _valid(head)
+    if _no_specs(base.result) and (new := _valid(head)) is not None:
+        # The change that adds the specs: everything in them is new.
+        print(f"icp-docs: there are no specs at {base.name}: every segment counts as added",
+              file=sys.stderr)
+        old: Playbook | None = replace(new, segments=())
+    else:
+        old, new = _valid(base), _valid(head)
     if old is None or new is None:
         return 1
     cmp = compare(old, new, base.name, head.name)
@@ -79,6 +85,12 @@ def _worktree(specs: str) -> _Side:
         raise UsageError(f"no specs folder '{specs}' in the working tree (use --specs DIR or "
                          "give HEAD)")
     return _Side("working tree", load_playbook(specs))
+
+
+def _no_specs(result: LoadResult) -> bool:
+    """Whether a side holds no spec file at all (as before the specs were added)."""
+    return result.playbook is None and not result.broken and \
+        {d.code for d in result.diagnostics} == {Code.MISSING_PLAYBOOK}
 
 
 def _valid(side: _Side) -> Playbook | None:
