@@ -191,6 +191,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
     if not args.out:
         print(json.dumps(schemas(), indent=2))
         return 0
+    if Path(args.out).exists() and not Path(args.out).is_dir():
+        raise UsageError(f"--out {args.out}: a file, not a folder")
     try:
         for path in write_schemas(Path(args.out)):
             print(path)

@@ -177,6 +177,22 @@ def test_new_segment_refuses_bad_usage(minimal_specs: Path, args: list[str], sai
     assert not (minimal_specs.parent / "nowhere").exists()
 
 
+@pytest.mark.parametrize(("args", "said"), [
+    (["render", "nowhere", "--out", "site-md"], "nowhere: no such folder"),
+    (["render", "specs/playbook.yml", "--out", "site-md"], "specs/playbook.yml: not a folder"),
+    (["render", "specs", "--out", "specs/playbook.yml"], "--out specs/playbook.yml: a file"),
+    (["render", "specs", "--out", "site-md", "--prefix", "../up"], "--prefix: prefix '../up'"),
+    (["schema", "--out", "specs/playbook.yml"], "--out specs/playbook.yml: a file"),
+])
+def test_bad_usage_of_render_and_schema_exits_2(minimal_specs: Path, args: list[str],
+                                                said: str) -> None:
+    before = (minimal_specs / "playbook.yml").read_bytes()
+    done = run(minimal_specs.parent, *args)
+    assert done.returncode == 2 and said in done.stderr, done.stderr
+    assert (minimal_specs / "playbook.yml").read_bytes() == before
+    assert not (minimal_specs.parent / "site-md").exists()
+
+
 def test_an_internal_error_is_one_line_not_a_traceback(
         minimal_specs: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:

@@ -16,10 +16,11 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..cli import UsageError
 from ..diagnostics import format_all, has_errors, summary
 from ..lint import check
 from .environment import TemplateProblem
-from .pages import Page, render_pages
+from .pages import Page, normalise_prefix, render_pages
 
 MANIFEST = ".icp-docs-render.json"
 
@@ -31,6 +32,15 @@ class OutputConflict(Exception):
 def run(args: argparse.Namespace) -> int:
     """Render the pages into ``args.out``; returns the exit code."""
     specs, out = Path(args.specs), Path(args.out)
+    if not specs.is_dir():
+        raise UsageError(f"{args.specs}: " + ("not a folder" if specs.exists() else
+                                              "no such folder"))
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {args.out}: a file, not a folder")
+    try:
+        normalise_prefix(args.prefix)
+    except ValueError as exc:
+        raise UsageError(f"--prefix: {exc}") from exc
     result = check(specs)
     if result.diagnostics:
         print(format_all(result.diagnostics), file=sys.stderr)
