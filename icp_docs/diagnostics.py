@@ -117,9 +117,9 @@ class Diagnostic:
         return self.sort_key() < other.sort_key()
 
     def format(self) -> str:
-        """``path:line:column: severity[CODE]: field: message``."""
+        """``path:line:column: severity[CODE]: field: message``, always on one line."""
         where = f"{self.field}: " if self.field else ""
-        return (
+        return _one_line(
             f"{self.path}:{self.line}:{self.column}: {self.severity}[{self.code.value}]: "
             f"{where}{self.message}"
         )
@@ -153,6 +153,13 @@ def _gh_prop(text: str) -> str:
 def has_errors(diagnostics: Iterable[Diagnostic], *, strict: bool = False) -> bool:
     """Whether these diagnostics fail a run (warnings too, in strict mode)."""
     return any(d.severity == "error" or strict for d in diagnostics)
+
+
+def _one_line(text: str) -> str:
+    # A key or value quoted from a spec may hold a line break; one problem is one line.
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def format_all(diagnostics: Iterable[Diagnostic], style: str = "text") -> str:

@@ -413,3 +413,12 @@ def test_links_that_lead_nowhere_are_reported_and_the_rest_still_checked(
         for name in ("gone", "loop-a", "loop-b")]
     assert result.playbook is not None
     assert [s.id for s in result.playbook.segments] == ["payroll-ops"]
+
+
+def test_a_line_break_in_a_key_stays_on_the_problem_s_line(minimal_specs: Path) -> None:
+    with (minimal_specs / S).open("a") as fh:
+        fh.write('"bad\\nkey": 1\n')
+    result = load_playbook(minimal_specs, cwd=minimal_specs.parent)
+    [line] = format_all(d for d in result.diagnostics if d.severity == "error").splitlines()
+    assert line == (f"{SEG}:63:1: error[E011]: bad\\nkey: unknown field 'bad\\nkey' (check the "
+                    "spelling; see `icp-docs schema`)")
