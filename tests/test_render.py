@@ -141,7 +141,7 @@ def test_checklist_content(pages: dict[str, Page]) -> None:
 
 def test_broken_segment_page_shows_the_problem(pages: dict[str, Page]) -> None:
     page = pages["playbook/segments/broken-one/index.md"].markdown
-    assert "specs/segments/broken-one.yml:3:1</code>" in page
+    assert "specs/segments/broken-one.yml:2:8</code>" in page
     assert "error[E001]" in page
     overview = pages["playbook/index.md"].markdown
     assert "[broken-one](segments/broken-one/index.md): 1 error" in overview
@@ -279,7 +279,7 @@ def test_render_command_fails_on_spec_errors(tmp_path: Path,
     (specs / "segments" / "broken-one.yml").write_text(BROKEN_SEGMENT)
     assert main(["render", str(specs), "--out", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
-    assert "broken-one.yml:3:1:" in err and "error[E001]" in err and "Traceback" not in err
+    assert "broken-one.yml:2:8:" in err and "error[E001]" in err and "Traceback" not in err
     assert not (tmp_path / "out").exists()
 
 
