@@ -117,42 +117,6 @@ CASES: dict[str, tuple[list[Edit], list[tuple[str, str, int, int, str]]]] = {
 }
 
 
-@pytest.mark.parametrize("name", list(CASES))
-def test_every_contract_error_is_pinned(minimal_specs: Path, name: str) -> None:
-    edits, expected = CASES[name]
-    apply(minimal_specs, edits)
-    assert errors(minimal_specs) == expected
-
-
-def test_a_missing_playbook(minimal_specs: Path) -> None:
-    (minimal_specs / "playbook.yml").unlink()
-    assert errors(minimal_specs) == [("E008", BOOK, 1, 1, "")]
-
-
-def test_the_fixture_and_the_sample_are_valid(minimal_specs: Path) -> None:
-    assert errors(minimal_specs) == []
-    assert load_playbook(Path(__file__).parent.parent / "specs").ok
-
-
-def test_all_problems_of_all_files_in_one_sorted_run(minimal_specs: Path) -> None:
-    apply(minimal_specs, [
-        (S, "tier: 1", "tier: 9"), (P, "owner:", "ownr:"),
-        ("segments/b.yml", "", "id: b\nlabel: [\n"),
-        ("segments/c.yml", "", b"id: c\nlabel: \xff\n"),
-        ("segments/a.yml", "", "- a\n"),
-    ])
-    found = errors(minimal_specs)
-    assert [(f[1].rsplit("/", 1)[1], f[0]) for f in found] == [
-        ("playbook.yml", "E012"), ("playbook.yml", "E011"), ("a.yml", "E007"),
-        ("b.yml", "E001"), ("c.yml", "E003"), ("payroll-ops.yml", "E010")]
-    result = load_playbook(minimal_specs, cwd=minimal_specs.parent)
-    assert result.playbook is None  # playbook.yml is unusable
-    assert sorted(result.broken) == ["a", "b", "c", "payroll-ops"]
-    text = format_all(result.diagnostics).splitlines()
-    assert text[0] == ("specs/playbook.yml:2:1: error[E012]: owner: required field 'owner' is "
-                       "missing")
-
-
 # A field error does not hide the checks that read other fields: one run reports them all.
 ALONGSIDE: dict[str, tuple[list[Edit], list[tuple[str, str, int, int, str]]]] = {
     "segment checks beside a wrong tier": (
@@ -185,11 +149,40 @@ ALONGSIDE: dict[str, tuple[list[Edit], list[tuple[str, str, int, int, str]]]] = 
 }
 
 
-@pytest.mark.parametrize("name", list(ALONGSIDE))
-def test_a_field_error_hides_no_other_problem(minimal_specs: Path, name: str) -> None:
-    edits, expected = ALONGSIDE[name]
+@pytest.mark.parametrize("name", [*CASES, *ALONGSIDE])
+def test_every_contract_error_is_pinned(minimal_specs: Path, name: str) -> None:
+    edits, expected = {**CASES, **ALONGSIDE}[name]
     apply(minimal_specs, edits)
     assert errors(minimal_specs) == expected
+
+
+def test_a_missing_playbook(minimal_specs: Path) -> None:
+    (minimal_specs / "playbook.yml").unlink()
+    assert errors(minimal_specs) == [("E008", BOOK, 1, 1, "")]
+
+
+def test_the_fixture_and_the_sample_are_valid(minimal_specs: Path) -> None:
+    assert errors(minimal_specs) == []
+    assert load_playbook(Path(__file__).parent.parent / "specs").ok
+
+
+def test_all_problems_of_all_files_in_one_sorted_run(minimal_specs: Path) -> None:
+    apply(minimal_specs, [
+        (S, "tier: 1", "tier: 9"), (P, "owner:", "ownr:"),
+        ("segments/b.yml", "", "id: b\nlabel: [\n"),
+        ("segments/c.yml", "", b"id: c\nlabel: \xff\n"),
+        ("segments/a.yml", "", "- a\n"),
+    ])
+    found = errors(minimal_specs)
+    assert [(f[1].rsplit("/", 1)[1], f[0]) for f in found] == [
+        ("playbook.yml", "E012"), ("playbook.yml", "E011"), ("a.yml", "E007"),
+        ("b.yml", "E001"), ("c.yml", "E003"), ("payroll-ops.yml", "E010")]
+    result = load_playbook(minimal_specs, cwd=minimal_specs.parent)
+    assert result.playbook is None  # playbook.yml is unusable
+    assert sorted(result.broken) == ["a", "b", "c", "payroll-ops"]
+    text = format_all(result.diagnostics).splitlines()
+    assert text[0] == ("specs/playbook.yml:2:1: error[E012]: owner: required field 'owner' is "
+                       "missing")
 
 
 def test_a_file_name_that_is_no_id_says_so(minimal_specs: Path) -> None:
