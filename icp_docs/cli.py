@@ -152,7 +152,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     gc.disable()
     from .diagnostics import Code, format_all, has_errors, summary
     from .spec.layout import segment_pairs
-    from .spec.parallel import Reading
+    from .spec.parallel import Reading, cores
 
     specs = Path(args.specs)
     if not specs.is_dir():
@@ -163,7 +163,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if code is None or code.severity != "warning":
             raise UsageError(f"--disable {name}: not a lint rule (a code like W101 or a name "
                              "like broad-range; errors cannot be switched off)")
-    jobs = os.cpu_count() or 1
+    jobs = cores()
     # A large folder's workers start parsing now, while this process imports pydantic and
     # builds the models (a fifth of a second that would otherwise come first).
     reading = Reading(segment_pairs(specs), jobs)

@@ -16,13 +16,12 @@ A page whose Markdown another plugin changed simply misses, and MkDocs converts 
 
 from __future__ import annotations
 
-import gc
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .spec.parallel import usable_jobs
+from .spec.parallel import frozen_for_fork, usable_jobs
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -196,11 +195,8 @@ class _Helper:
             target=_convert, args=(send, sources, config, files, self.progress), daemon=True)
         # Everything alive now is the build's: frozen, the helper's garbage collector leaves
         # it alone instead of walking (and so copying) every page it inherited.
-        gc.freeze()
-        try:
+        with frozen_for_fork():
             self.process.start()
-        finally:
-            gc.unfreeze()
         send.close()
 
     def reached(self, src_uri: str) -> None:

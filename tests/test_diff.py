@@ -373,3 +373,26 @@ def test_the_change_that_adds_the_specs_shows_every_segment_added(tmp_path: Path
     assert added is not None
     assert sorted(c["segment"] for c in changes) == sorted(s.id for s in added.segments)
     assert {c["kind"] for c in changes} == {"segment-added"}
+
+
+def test_a_base_with_segments_but_no_playbook_is_not_taken_for_no_specs(tmp_path: Path) -> None:
+    from fixtures.history.repo import git
+
+    repo = tmp_path / "repo"
+    copy_tree(HISTORY / "v1" / "specs", repo / "specs")
+    (repo / "specs" / "playbook.yml").unlink()
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Segments first")
+    copy_tree(HISTORY / "v1" / "specs", repo / "specs", dirs_exist_ok=True)
+    done = subprocess.run([sys.executable, "-m", "icp_docs", "diff", "HEAD"], cwd=repo,
+                          text=True, capture_output=True, check=False)
+    assert done.returncode == 1
+    assert "no specs at" not in done.stderr
+    assert "cannot diff: the specs at HEAD (" in done.stderr and "no playbook.yml" in done.stderr
+    # A folder is never taken for "no specs": a mistyped path must not pass --fail-on.
+    (tmp_path / "elsewhere").mkdir()
+    done = subprocess.run([sys.executable, "-m", "icp_docs", "diff", str(tmp_path / "elsewhere"),
+                           "specs", "--fail-on", "breaking"], cwd=repo, text=True,
+                          capture_output=True, check=False)
+    assert done.returncode == 1 and "no specs at" not in done.stderr

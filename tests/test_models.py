@@ -4,6 +4,7 @@ column and field; plus the models, pydantic's messages and the cross-file checks
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -144,6 +145,18 @@ ALONGSIDE: dict[str, tuple[list[Edit], list[tuple[str, str, int, int, str]]]] = 
         [(P, "owner:", "ownr:"), (P, "disqualify_below: 2", "disqualify_below: 3")],
         [("E012", BOOK, 2, 1, "owner"), ("E011", BOOK, 5, 1, "ownr"),
          ("E016", BOOK, 19, 21, "qualification.disqualify_below")]),
+    # ... and a value in error stands for nothing else: no default replaces it, and what is
+    # read raw is read as the models read it (stripped).
+    "a threshold in error is not replaced by the default": (
+        [(P, "strong_at: 3", "strong_at: 6"), (S, "journey:", "  strong_at: '3'\njourney:")],
+        [("E010", SEG, 57, 14, "qualification.strong_at")]),
+    "a playbook qualification that is no mapping": (
+        [(P, "qualification:\n  strong_at: 3\n  disqualify_below: 2\n",
+          "qualification: strong at three\n")],
+        [("E010", BOOK, 17, 16, "qualification")]),
+    "raw values are stripped as the models strip them": (
+        [(S, "id: payroll-ops\n", "id: 'payroll-ops '\n"), (S, "tier: 1", "tier: 9")],
+        [("E010", SEG, 4, 7, "tier")]),
     "no journey stage at all": ([(P, "qualification:", "journey_stages: []\nqualification:")],
                                 [("E010", BOOK, 17, 17, "journey_stages")]),
 }
@@ -400,6 +413,9 @@ def test_links_that_lead_nowhere_are_reported_and_the_rest_still_checked(
     (segments / "loop-a.yml").symlink_to("loop-b.yml")
     (segments / "loop-b.yml").symlink_to("loop-a.yml")
     (segments / "gone.yml").symlink_to("nowhere.yml")
+    # Never read: a pipe would wait forever, a device (/dev/zero) fill the memory.
+    os.mkfifo(segments / "pipe.yml")
+    (segments / "zero.yaml").symlink_to("/dev/zero")
     result = load_playbook(minimal_specs, cwd=minimal_specs.parent)
     assert [(d.path, d.code, d.message.split(":")[0]) for d in result.diagnostics] == [
         (f"specs/segments/{name}.yml", Code.YAML_SYNTAX, "cannot read the file")

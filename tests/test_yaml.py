@@ -198,11 +198,14 @@ def test_field_paths_read_like_the_yaml() -> None:
     ("id: a\npriority: [core\nstatus: x\n", 2, 11, "the '[' that opens here is not closed"),
     ("id: a\nx: {a: 1\ny: 2\n", 2, 4, "the '{' that opens here is not closed"),
     ('id: a\nlabel: "Multi\nfoo: bar\n' + "x: y\n" * 50, 2, 8,
-     "the quote that opens here is not closed (read on to line 54)"),
+     "the quote that opens here is not closed (read on to the end of the file)"),
     ("id: a\nemployees:\n\tmin: 200\n", 3, 1, "indent with spaces, not tabs"),
     ("id: a\nlist:\n  -\tb\n", 3, 4, "indent with spaces, not tabs"),
     ("id: a\nlabel: b\n  tier: 1\n", 3, 7, "indent this line as the keys around it"),
     ("a:\n  - b\n c: d\n", 3, 2, "not indented as the keys"),
+    ('id: a\nnotes: "He said "hi""\n', 2, 18, "text goes on after the value has ended"),
+    ("id: a\nx: 'it's'\n", 2, 8, "text goes on after the value has ended"),
+    ('id: a\nlabel: "abc\n', 2, 8, "is not closed (read on to the end of the file)"),
 ])
 def test_syntax_errors_point_where_the_mistake_is(text: str, line: int, column: int,
                                                    says: str) -> None:

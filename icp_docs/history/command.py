@@ -15,10 +15,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..cli import UsageError
-from ..diagnostics import Code, format_all
+from ..diagnostics import format_all
 from ..spec.load import LoadResult, Playbook, load_playbook
 from .changes import Impact
-from .git import GitError, resolve, toplevel
+from .git import GitError, resolve, spec_files, toplevel
 from .report import compare, render
 from .snapshot import load_commits
 
@@ -29,6 +29,7 @@ __all__ = ["run"]
 class _Side:
     name: str  # as the reader should see it: a folder, "main (1a2b3c4)", "working tree"
     result: LoadResult
+    empty: bool = False  # a revision with no file at all in the specs folder
 
 
 def run(args: argparse.Namespace) -> int:
@@ -36,13 +37,13 @@ def run(args: argparse.Namespace) -> int:
     fail_on = _impacts(args.fail_on)
     base = _side(args.base, args.specs)
     head = _side(args.head, args.specs) if args.head else _worktree(args.specs)
-    if _no_specs(base.result) and (new := _valid(head)) is not None:
+    old = None if base.empty else _valid(base)
+    new = _valid(head)
+    if base.empty and new is not None:
         # The change that adds the specs: everything in them is new.
         print(f"icp-docs: there are no specs at {base.name}: every segment counts as added",
               file=sys.stderr)
-        old: Playbook | None = replace(new, segments=())
-    else:
-        old, new = _valid(base), _valid(head)
+        old = replace(new, segments=())
     if old is None or new is None:
         return 1
     cmp = compare(old, new, base.name, head.name)
@@ -74,10 +75,11 @@ def _side(ref: str, specs: str) -> _Side:
         raise UsageError(f"--specs {specs} is outside the git repository {root}")
     try:
         sha = resolve(root, ref)
+        empty = not spec_files(root, [sha], inside)[sha]
         result = load_commits(root, [sha], inside)[sha]
     except GitError as exc:
         raise UsageError(str(exc)) from exc
-    return _Side(ref if sha.startswith(ref) else f"{ref} ({sha[:7]})", result)
+    return _Side(ref if sha.startswith(ref) else f"{ref} ({sha[:7]})", result, empty)
 
 
 def _worktree(specs: str) -> _Side:
@@ -85,12 +87,6 @@ def _worktree(specs: str) -> _Side:
         raise UsageError(f"no specs folder '{specs}' in the working tree (use --specs DIR or "
                          "give HEAD)")
     return _Side("working tree", load_playbook(specs))
-
-
-def _no_specs(result: LoadResult) -> bool:
-    """Whether a side holds no spec file at all (as before the specs were added)."""
-    return result.playbook is None and not result.broken and \
-        {d.code for d in result.diagnostics} == {Code.MISSING_PLAYBOOK}
 
 
 def _valid(side: _Side) -> Playbook | None:

@@ -31,6 +31,7 @@ class SegmentFacts:
     strong_at: int | None = None  # the segment's own thresholds, when it sets them
     disqualify_below: int | None = None
     validated_without_evidence: bool = False
+    thresholds_known: bool = True  # False: a threshold is written but unsound, so none holds
 
     @classmethod
     def of_model(cls, seg: SegmentSpec) -> SegmentFacts:
@@ -46,15 +47,19 @@ class SegmentFacts:
             return None
         sound = _Sound(data, errors)
         q = sound.mapping("qualification")
+        given = {k: sound.number("qualification", k) for k in ("strong_at", "disqualify_below")
+                 if q is not None and k in q}
         return cls(
             id=sound.text("id"),
             personas=sound.ids("personas"),
             criteria=sound.ids("qualification", "criteria") if q is not None else (),
-            journey=tuple(k for k in (sound.mapping("journey") or {}) if isinstance(k, str)),
-            strong_at=sound.number("qualification", "strong_at"),
-            disqualify_below=sound.number("qualification", "disqualify_below"),
+            journey=tuple(k.strip() for k in (sound.mapping("journey") or {})
+                          if isinstance(k, str)),
+            strong_at=given.get("strong_at"),
+            disqualify_below=given.get("disqualify_below"),
             validated_without_evidence=sound.text("status") == "validated" and
             not data.get("evidence") and "evidence" not in sound.bad_roots,
+            thresholds_known=q is not None and None not in given.values(),
         )
 
 
@@ -81,8 +86,10 @@ class BookFacts:
             ids = sound.ids("journey_stages")
             stages = tuple(i for i in ids if i) if ids and all(ids) else None
         default = Thresholds()
-        q = data.get("qualification")
-        given = q if isinstance(q, dict) else {}
+        q = data.get("qualification", {})
+        if not isinstance(q, dict):
+            return cls(stages, None, None)
+        given = q
         return cls(
             stages,
             sound.number("qualification", "strong_at") if "strong_at" in given
@@ -113,7 +120,9 @@ class _Sound:
 
     def text(self, *keys: str) -> str | None:
         value = self._get(*keys)
-        return value if isinstance(value, str) and not self._bad(".".join(keys)) else None
+        # Stripped, as the models strip every text.
+        return value.strip() if isinstance(value, str) and not self._bad(".".join(keys)) \
+            else None
 
     def number(self, *keys: str) -> int | None:
         value = self._get(*keys)
@@ -130,9 +139,9 @@ class _Sound:
         if not isinstance(items, list):
             return ()
         path = ".".join(keys)
-        return tuple(item["id"] if isinstance(item, dict) and isinstance(item.get("id"), str)
-                     and not self._bad(f"{path}[{i}].id") else None
-                     for i, item in enumerate(items))
+        return tuple(item["id"].strip() if isinstance(item, dict) and
+                     isinstance(item.get("id"), str) and not self._bad(f"{path}[{i}].id")
+                     else None for i, item in enumerate(items))
 
 
 def check_playbook(book: PlaybookSpec, source: Source) -> list[Diagnostic]:
@@ -236,6 +245,8 @@ def _journey(source: Source, seg: SegmentFacts,
 
 
 def _thresholds(source: Source, seg: SegmentFacts, book: BookFacts | None) -> list[Diagnostic]:
+    if not seg.thresholds_known:
+        return []  # a threshold in error is reported already; no fallback stands in for it
     strong = seg.strong_at if seg.strong_at is not None else (book.strong_at if book else None)
     below = seg.disqualify_below if seg.disqualify_below is not None else \
         (book.disqualify_below if book else None)

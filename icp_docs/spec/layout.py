@@ -26,19 +26,22 @@ def segment_files(specs_dir: Path) -> list[Path]:
         # scandir knows each entry's kind without a stat call of its own per file.
         with os.scandir(folder) as entries:
             names = [e.name for e in entries
-                     if os.path.splitext(e.name)[1] in (".yml", ".yaml") and not _folder(e)]
+                     if os.path.splitext(e.name)[1] in (".yml", ".yaml") and _spec_file(e)]
     except (FileNotFoundError, NotADirectoryError):
         return []
     return [folder / name for name in sorted(names)]
 
 
-def _folder(entry: os.DirEntry[str]) -> bool:
-    # A link that leads nowhere (or in a loop) is kept as a file: reading it then reports
-    # the problem in that file's name, and every other file is still checked.
+def _spec_file(entry: os.DirEntry[str]) -> bool:
+    """A regular file, or a link that leads nowhere or in a loop: reading that one reports the
+    problem in its own name while every other file is still checked. A folder, a pipe or a
+    device (a link to /dev/zero) is never read."""
     try:
-        return entry.is_dir()
+        if entry.is_file():
+            return True
+        return entry.is_symlink() and not os.path.exists(entry.path)
     except OSError:
-        return False
+        return True
 
 
 def segment_pairs(specs_dir: Path, cwd: Path | None = None) -> list[tuple[Path, str]]:

@@ -21,6 +21,7 @@ import sys
 import threading
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar
 
@@ -65,7 +66,31 @@ def usable_jobs() -> int:
     not."""
     if not sys.platform.startswith("linux") or threading.active_count() > 1:
         return 1
-    return os.cpu_count() or 1
+    return cores()
+
+
+def cores() -> int:
+    """The cores this process may run on (a container's or CI runner's share, where the
+    system says so; ``os.cpu_count()`` counts the whole machine's)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+@contextmanager
+def frozen_for_fork() -> Iterator[None]:
+    """Freeze the objects alive now while forking (gc's advice for fork without exec): the
+    child's collections then leave alone, instead of copying, every page it inherited. A
+    freeze the host program made itself is left as it is."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def fork_map(task: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterable[R]:
@@ -77,14 +102,9 @@ def fork_map(task: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterable[
 
     # Forked workers receive the initializer and its argument in memory, never pickled, so
     # a closure will do; a worker the pool starts again later gets the same.
-    # Frozen, the parent's objects are left out of the workers' garbage collections, whose
-    # scans would otherwise copy every memory page they inherited (gc's advice for fork).
-    gc.freeze()
-    try:
+    with frozen_for_fork():
         pool = multiprocessing.get_context("fork").Pool(
             jobs, initializer=_set_task, initargs=(lambda i: task(items[i]),))
-    finally:
-        gc.unfreeze()
     # Several chunks per worker: the caller works on the first results while the rest are
     # computed, and a worker left with big items holds nobody up.
     results = pool.imap(_run, range(len(items)), chunksize=max(1, len(items) // (jobs * 8)))

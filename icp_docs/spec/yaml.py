@@ -184,12 +184,18 @@ def _syntax(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]:
         return line, col, ("a ':' here where a value goes: indent this line as the keys "
                            "around it, or put the text in quotes")
     if problem in ("did not find expected key", "did not find expected '-' indicator"):
+        if found is not None and found.column > _indent(text, found.line):
+            # Mid-line: a value ended (a closing quote) and more text follows it.
+            return line, col, ("text goes on after the value has ended (after a closing "
+                               "quote?): put the whole text in quotes, or write a quote "
+                               "inside it as '' or \\\"")
         return line, col, ("this line is not indented as the keys (or '- ' items) around "
                            "it")
     if began is None:
         return line, col, problem
     start = began.line + 1, began.column + 1
-    gave_up = f"line {found.line + 1}" if found is not None else "the end"
+    gave_up = "the end of the file" if found is None or "end of stream" in problem else \
+        f"line {found.line + 1}"
     if exc.context == "while scanning a simple key":
         return (*start, "this line has no ':' after its key; write it as `name: value`")
     if exc.context == "while scanning a quoted scalar":
@@ -199,6 +205,12 @@ def _syntax(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]:
             return (*start, f"the '{opener}' that opens here is not closed with '{closer}', "
                     f"or a ',' is missing between its items (read on to {gave_up})")
     return line, col, problem
+
+
+def _indent(text: str, line: int) -> int:
+    """How many spaces a 0-based line starts with."""
+    lines = text.split("\n", line + 1)
+    return len(lines[line]) - len(lines[line].lstrip(" ")) if line < len(lines) else 0
 
 
 def _char_at(text: str, line: int, column: int) -> str:
