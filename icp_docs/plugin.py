@@ -164,9 +164,13 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
             pages = self._render(result, templates)
         except TemplateProblem as exc:
             raise PluginError(f"icp: {exc}") from None
-        pages += stand_ins(self.previous, pages) if self.serving else []
-        self.previous = [p for p in pages if p.kind != "broken"] or self.previous
-        return pages
+        stood = stand_ins(self.previous, pages) if self.serving else []
+        # The last good page of every address, those a stand-in covers now included: after a
+        # second bad save the stand-ins must still know the pages they stand for.
+        covered = {p.path for p in stood}
+        self.previous = [p for p in pages if p.kind != "broken"] + \
+            [p for p in self.previous if p.path in covered]
+        return pages + stood
 
     def _jobs(self) -> int:
         # A build may fork workers for large folders; serve keeps to one process (its

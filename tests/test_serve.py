@@ -127,6 +127,12 @@ def test_edit_good_bad_good(server: Server) -> None:
     assert "Traceback" not in log
     assert server.proc.poll() is None
 
+    # A second bad save, the file still broken: its persona page still shows the problem.
+    spec.write_text(original.replace("tier: 2", "tier: 8"))
+    server.wait_for(SEGMENT, lambda body: "tier: 8 is not one of" in body)
+    persona = server.wait_for(PERSONA, lambda body: "tier: 8 is not one of" in body)
+    assert "Payroll Manager" not in persona.split('<article')[1]
+
     spec.write_text(original)
     server.wait_for(SEGMENT, lambda body: "Staffing agencies paying contractors" in body
                     and "error[E010]" not in body)
