@@ -206,6 +206,9 @@ def test_field_paths_read_like_the_yaml() -> None:
     ('id: a\nnotes: "He said "hi""\n', 2, 18, "text goes on after the value has ended"),
     ("id: a\nx: 'it's'\n", 2, 8, "text goes on after the value has ended"),
     ('id: a\nlabel: "abc\n', 2, 8, "is not closed (read on to the end of the file)"),
+    # Left open, closed by the next quote far below: blamed where it opens.
+    ('id: a\nlabel: "Payroll teams\ntier: 1\nnotes: a "quoted" word\n', 2, 8,
+     "the quote that opens here closes only on line 4: is a closing quote missing"),
 ])
 def test_syntax_errors_point_where_the_mistake_is(text: str, line: int, column: int,
                                                    says: str) -> None:

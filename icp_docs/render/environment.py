@@ -21,6 +21,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..printing.sheet import TEMPLATE_GLOBALS as PRINT_GLOBALS
+from ..spec.layout import display_path
 from . import filters
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -154,7 +155,7 @@ def render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
     try:
         return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as exc:
-        where = f"{exc.filename or exc.name}:{exc.lineno}"
+        where = f"{_shown(exc.filename) if exc.filename else exc.name}:{exc.lineno}"
         raise TemplateProblem(f"{where}: template syntax error: {exc.message}") from exc
     except jinja2.TemplateNotFound as exc:
         raise TemplateProblem(f"template not found: {exc.name}") from exc
@@ -169,6 +170,11 @@ def _where(exc: BaseException, name: str) -> str:
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
         if filename.endswith(".jinja"):
-            found = f"{filename}:{tb.tb_lineno}"
+            found = f"{_shown(filename)}:{tb.tb_lineno}"
         tb = tb.tb_next
     return found
+
+
+def _shown(filename: str) -> str:
+    # As every other path the tools print: relative to the working directory when inside it.
+    return display_path(Path(filename))

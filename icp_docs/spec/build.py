@@ -65,6 +65,7 @@ class Builder:
         self.expanded = 0
         self.skipping = 0  # depth inside a dropped value
         self.documents = 0
+        self.last: Any = None  # the last event read before a syntax error
 
     def run(self, loader: Any) -> Any:
         """Build from ``loader.get_event()`` until the stream ends; returns the root."""
@@ -75,21 +76,27 @@ class Builder:
             yaml.DocumentStartEvent: self._document,
         }
         get_event, stack = loader.get_event, self.stack
-        # This loop runs for every value of every file, so the common case (a plain value,
-        # or a plain key, inside a mapping or list) is handled inline; the rest goes to the
-        # handlers.
-        while (event := get_event()) is not None:
-            if type(event) is yaml.ScalarEvent and stack and not self.skipping and \
-                    event.tag is None and event.anchor is None:
-                top = stack[-1]
-                if not top.duplicate and (top.key is not None or not top.is_map) and \
-                        self._plain_value(event, top):
-                    continue
-                if top.is_map and top.key is None and self._plain_key(event, top):
-                    continue
-            handler = handlers.get(type(event))
-            if handler is not None:
-                handler(event)
+        event = None
+        try:
+            # This loop runs for every value of every file, so the common case (a plain
+            # value, or a plain key, inside a mapping or list) is handled inline; the rest
+            # goes to the handlers.
+            while (event := get_event()) is not None:
+                if type(event) is yaml.ScalarEvent and stack and not self.skipping and \
+                        event.tag is None and event.anchor is None:
+                    top = stack[-1]
+                    if not top.duplicate and (top.key is not None or not top.is_map) and \
+                            self._plain_value(event, top):
+                        continue
+                    if top.is_map and top.key is None and self._plain_key(event, top):
+                        continue
+                handler = handlers.get(type(event))
+                if handler is not None:
+                    handler(event)
+        except yaml.MarkedYAMLError:
+            # Where the parser's trouble may have begun: a quote closed far too late.
+            self.last = event
+            raise
         return self.root
 
     def _plain_value(self, event: Any, top: _Frame) -> bool:

@@ -148,7 +148,7 @@ def load_bytes(raw: bytes, display: str, doc: Document | None = None) -> Documen
             # Newer libyaml stops deep flow collections itself, before our own limit can.
             _marked(doc, exc, f"values nest more than {MAX_DEPTH} levels deep", Code.TOO_DEEP)
         else:
-            line, col, message = _syntax(exc, text)
+            line, col, message = _syntax(exc, text, builder.last)
             _error(doc, line, col, Code.YAML_SYNTAX, f"invalid YAML: {message}")
         return doc
     finally:
@@ -168,7 +168,7 @@ def _marked(doc: Document, exc: yaml.MarkedYAMLError, message: str,
     _error(doc, line, col, code, message)
 
 
-def _syntax(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]:
+def _syntax(exc: yaml.MarkedYAMLError, text: str, last: Any = None) -> tuple[int, int, str]:
     """Where a syntax error is, and what it is, as the person who made it would put it.
 
     libyaml reports where it gave up, which is often a line or a file later: an unclosed
@@ -184,6 +184,10 @@ def _syntax(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]:
         return line, col, ("a ':' here where a value goes: indent this line as the keys "
                            "around it, or put the text in quotes")
     if problem in ("did not find expected key", "did not find expected '-' indicator"):
+        opened = _quoted_from_afar(last, found)
+        if opened is not None and found is not None:
+            return (*opened, f"the quote that opens here closes only on line {found.line + 1}"
+                    ": is a closing quote missing on this line?")
         if found is not None and found.column > _indent(text, found.line):
             # Mid-line: a value ended (a closing quote) and more text follows it.
             return line, col, ("text goes on after the value has ended (after a closing "
@@ -205,6 +209,18 @@ def _syntax(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]:
             return (*start, f"the '{opener}' that opens here is not closed with '{closer}', "
                     f"or a ',' is missing between its items (read on to {gave_up})")
     return line, col, problem
+
+
+def _quoted_from_afar(last: Any, found: Any) -> tuple[int, int] | None:
+    """Where a quoted value began, when it ran over lines up to the trouble: a quote left
+    open, closed only by the next quote further down the file."""
+    if not isinstance(last, yaml.ScalarEvent) or last.style not in ("'", '"') or found is None:
+        return None
+    start, end = last.start_mark, last.end_mark
+    if start is not None and end is not None and end.line == found.line and \
+            start.line < end.line:
+        return start.line + 1, start.column + 1
+    return None
 
 
 def _indent(text: str, line: int) -> int:
