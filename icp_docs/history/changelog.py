@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..spec.load import LoadResult, Playbook
 from .changes import Change, Impact, ThresholdChanged
+from .changes import badge as emoji_badge
 from .diff import diff_playbooks
 from .git import GitError, SpecCommit, head_sha, is_shallow, spec_commits, toplevel
 from .report import group, summary
@@ -56,11 +57,9 @@ class Release:
         return group(self.changes)
 
     def summary(self, *, markdown: bool = False,
-                badge: Callable[[Impact], str] | None = None) -> str:
+                badge: Callable[[Impact], str] = emoji_badge) -> str:
         """``7 changes in 3 segments: 3 breaking, ...`` (with impact badges in Markdown,
-        made by ``badge`` if given)."""
-        if badge is None:
-            return summary(list(self.changes), markdown=markdown)
+        made by ``badge``)."""
         return summary(list(self.changes), markdown=markdown, badge=badge)
 
 
