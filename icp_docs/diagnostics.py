@@ -53,6 +53,7 @@ class Code(Enum):
     IMPOSSIBLE_THRESHOLD = ("E016", "impossible-threshold", "error")
     VALIDATED_WITHOUT_EVIDENCE = ("E017", "validated-without-evidence", "error")
     TOO_DEEP = ("E018", "too-deep", "error")
+    TEMPLATE_ERROR = ("E019", "template-error", "error")
     # Lint rules (warnings). Their checks live in icp_docs.lint.rules and .language.
     BROAD_RANGE = ("W101", "broad-range", "warning")
     VAGUE_WORDS = ("W102", "vague-words", "warning")

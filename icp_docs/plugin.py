@@ -163,7 +163,12 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
         try:
             pages = self._render(result, templates)
         except TemplateProblem as exc:
-            raise PluginError(f"icp: {exc}") from None
+            if not self.serving:
+                raise PluginError(f"icp: {exc}") from None
+            # While authoring, the site keeps building and its pages show the mistake, as for
+            # a spec (a failed build would leave every page waiting until it is fixed).
+            log.error("icp: %s", exc)
+            pages = render_problem_pages([exc.diagnostic()], prefix=self.config.prefix)
         stood = stand_ins(self.previous, pages) if self.serving else []
         # The last good page of every address, those a stand-in covers now included: after a
         # second bad save the stand-ins must still know the pages they stand for.

@@ -147,6 +147,20 @@ def test_template_override_is_watched(server: Server) -> None:
         "{% block badges %}\nOverridden badges.\n{% endblock %}\n")
     server.wait_for(SEGMENT, lambda body: "Overridden badges." in body)
 
+    # A mistake in the override: the server goes on, and the pages show where it is.
+    (overrides / "segment.md.jinja").write_text(
+        '{% extends "_base/segment.md.jinja" %}\n{% block badges %}\n{{ oops }\n')
+    body = server.wait_for(SEGMENT, lambda body: "template syntax error" in body)
+    assert "overrides/icp/segment.md.jinja:3" in body and "Overridden badges." not in body
+    persona = server.wait_for(PERSONA, lambda body: "template syntax error" in body)
+    assert "Payroll Manager" not in persona.split("<article")[1]
+    assert "overrides/icp/segment.md.jinja:3: template syntax error" in server.output()
+    (overrides / "segment.md.jinja").write_text(
+        '{% extends "_base/segment.md.jinja" %}\n'
+        "{% block badges %}\nMended badges.\n{% endblock %}\n")
+    server.wait_for(SEGMENT, lambda body: "Mended badges." in body)
+    server.wait_for(PERSONA, lambda body: "Payroll Manager" in body)
+
 
 def _body(html: str) -> str:
     """The page's body (its content, table of contents and navigation), without the script

@@ -20,6 +20,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from ..diagnostics import Code, Diagnostic
 from ..printing.sheet import TEMPLATE_GLOBALS as PRINT_GLOBALS
 from ..spec.layout import display_path
 from . import filters
@@ -28,7 +29,18 @@ PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 class TemplateProblem(Exception):
-    """A template (usually a team's override) that cannot be loaded or rendered."""
+    """A template (usually a team's override) that cannot be loaded or rendered: ``path``
+    and ``line`` say where (when known), ``problem`` what."""
+
+    def __init__(self, problem: str, path: str = "", line: int | None = None) -> None:
+        where = f"{path}:{line}: " if path and line else f"{path}: " if path else ""
+        super().__init__(where + problem)
+        self.problem, self.path, self.line = problem, path, line
+
+    def diagnostic(self) -> Diagnostic:
+        """The problem as a diagnostic, for a page that shows it."""
+        return Diagnostic(self.path or "templates", self.line or 1, 1, Code.TEMPLATE_ERROR, "",
+                          self.problem)
 
 
 def _inert(value: object) -> object:
@@ -155,22 +167,23 @@ def render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
     try:
         return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as exc:
-        where = f"{_shown(exc.filename) if exc.filename else exc.name}:{exc.lineno}"
-        raise TemplateProblem(f"{where}: template syntax error: {exc.message}") from exc
+        raise TemplateProblem(f"template syntax error: {exc.message}",
+                              _shown(exc.filename) if exc.filename else str(exc.name),
+                              exc.lineno) from exc
     except jinja2.TemplateNotFound as exc:
         raise TemplateProblem(f"template not found: {exc.name}") from exc
     except jinja2.TemplateError as exc:
-        raise TemplateProblem(f"{_where(exc, name)}: template error: {exc}") from exc
+        raise TemplateProblem(f"template error: {exc}", *_where(exc, name)) from exc
 
 
-def _where(exc: BaseException, name: str) -> str:
-    """The innermost template frame of a rendering error, as ``file:line``."""
+def _where(exc: BaseException, name: str) -> tuple[str, int | None]:
+    """The innermost template frame of a rendering error: file and line."""
     tb = exc.__traceback__
-    found = name
+    found: tuple[str, int | None] = (name, None)
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
         if filename.endswith(".jinja"):
-            found = f"{_shown(filename)}:{tb.tb_lineno}"
+            found = (_shown(filename), tb.tb_lineno)
         tb = tb.tb_next
     return found
 

@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 import jinja2
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Code, Diagnostic
 from ..spec.load import Playbook, Segment
 from ..spec.models import SLUG_PATTERN, Trigger
 from . import filters
@@ -231,7 +231,8 @@ def _broken_page(r: _Renderer, stem: str, problems: list[Diagnostic],
 
 def render_problem_pages(diagnostics: Sequence[Diagnostic], *, prefix: str = "playbook",
                          templates_dir: str | Path | None = None) -> list[Page]:
-    """When ``playbook.yml`` itself cannot be used: an overview page that shows why."""
+    """When ``playbook.yml`` itself cannot be used, or a template cannot be rendered (pass
+    ``templates_dir=None`` then): an overview page that shows why."""
     env = make_environment(templates_dir)
     paths = Paths(normalise_prefix(prefix))
     errors = [d for d in diagnostics if d.severity == "error"]
@@ -239,7 +240,8 @@ def render_problem_pages(diagnostics: Sequence[Diagnostic], *, prefix: str = "pl
     markdown = render(env, "broken.md.jinja", {
         "here": here, "paths": paths, "stem": None, "problems": errors,
     })
-    title = "The playbook has errors"
+    template = any(d.code is Code.TEMPLATE_ERROR for d in errors)
+    title = "A page template has errors" if template else "The playbook has errors"
     return [Page(here, _front_matter(title) + markdown, title, _file_of(errors), "broken",
                  None, True)]
 
