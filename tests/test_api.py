@@ -29,3 +29,11 @@ def test_the_segment_reader_starts_before_pydantic_is_imported() -> None:
            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic'))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_workers_are_counted_from_the_cores_this_process_may_use() -> None:
+    # A CI runner or container often grants fewer cores than the machine has.
+    code = "import os; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); " \
+           "from icp_docs.spec.parallel import cores, usable_jobs; print(cores(), usable_jobs())"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["1", "1"]
