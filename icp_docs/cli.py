@@ -20,6 +20,23 @@ class UsageError(Exception):
     """Bad usage that argparse cannot see (exit 2)."""
 
 
+def folder_argument(text: str, hint: str = "") -> Path:
+    """An existing folder given on the command line; :class:`UsageError` otherwise."""
+    folder = Path(text)
+    if not folder.is_dir():
+        raise UsageError(f"{text}: " + ("not a folder" if folder.exists() else
+                                        "no such folder") + hint)
+    return folder
+
+
+def output_argument(text: str, option: str = "--out") -> Path:
+    """A folder to write into (it may not exist yet); :class:`UsageError` if it is a file."""
+    folder = Path(text)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{option} {text}: a file, not a folder")
+    return folder
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="icp-docs",
@@ -154,10 +171,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from .spec.layout import segment_pairs
     from .spec.parallel import Reading, cores
 
-    specs = Path(args.specs)
-    if not specs.is_dir():
-        raise UsageError(f"{args.specs}: " + ("not a folder" if specs.exists() else
-                                              "no such folder"))
+    specs = folder_argument(args.specs)
     for name in args.disable:
         code = Code.lookup(name)
         if code is None or code.severity != "warning":
@@ -191,10 +205,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
     if not args.out:
         print(json.dumps(schemas(), indent=2))
         return 0
-    if Path(args.out).exists() and not Path(args.out).is_dir():
-        raise UsageError(f"--out {args.out}: a file, not a folder")
     try:
-        for path in write_schemas(Path(args.out)):
+        for path in write_schemas(output_argument(args.out)):
             print(path)
     except FileExistsError as exc:
         print(f"icp-docs: {exc}", file=sys.stderr)
@@ -206,12 +218,9 @@ def cmd_new_segment(args: argparse.Namespace) -> int:
     """``icp-docs new segment ID``: scaffold a segment file; never overwrites."""
     from .spec.scaffold import new_segment
 
-    specs = Path(args.specs)
-    if not specs.is_dir():
-        # A new tree here would be a playbook without playbook.yml, away from the real one.
-        raise UsageError(f"{args.specs}: " + ("not a folder" if specs.exists() else
-                                              "no such folder") +
-                         "; run this where the specs folder is, or pass --specs DIR")
+    # A new tree where none is would be a playbook without playbook.yml, away from the real one.
+    specs = folder_argument(args.specs, "; run this where the specs folder is, or pass "
+                            "--specs DIR")
     try:
         path = new_segment(specs, args.id)
     except ValueError as exc:

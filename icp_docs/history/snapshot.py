@@ -10,14 +10,13 @@ cross-file checks are the loader's own (:func:`icp_docs.spec.load.assemble`).
 from __future__ import annotations
 
 import hashlib
-import os
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..spec.layout import display_path
+from ..spec.layout import display_path, folder_prefix
 from ..spec.load import (
     NO_STAMP,
     LoadResult,
@@ -101,8 +100,8 @@ def load_commits(repo: Path, shas: Sequence[str], folder: str, *, cwd: Path | No
 
 
 class _Shown:
-    """Display paths of repository files: one relative path per folder, not one per file
-    (the same text, and a thousand files of history cost 1 ms instead of 130)."""
+    """Display paths of repository files, with one prefix per folder (a thousand files of
+    history cost 1 ms instead of 130)."""
 
     def __init__(self, repo: Path, cwd: Path) -> None:
         self.repo, self.cwd = repo, cwd
@@ -110,11 +109,9 @@ class _Shown:
 
     def __call__(self, path: str) -> str:
         parent, _, name = path.rpartition("/")
-        folder = self.folders.get(parent)
-        if folder is None:
-            shown = display_path(self.repo / parent, self.cwd)
-            folder = self.folders[parent] = "" if shown == "." else os.path.join(shown, "")
-        return folder + name
+        if parent not in self.folders:
+            self.folders[parent] = folder_prefix(self.repo / parent, self.cwd)
+        return self.folders[parent] + name
 
 
 def _files(folder: str, entries: list[TreeEntry]) -> dict[str, tuple[str, type[Any]]]:

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..cli import UsageError
+from ..cli import UsageError, folder_argument, output_argument
 from ..diagnostics import format_all, has_errors, summary
 from ..lint import check
 from .environment import TemplateProblem
@@ -31,12 +31,7 @@ class OutputConflict(Exception):
 
 def run(args: argparse.Namespace) -> int:
     """Render the pages into ``args.out``; returns the exit code."""
-    specs, out = Path(args.specs), Path(args.out)
-    if not specs.is_dir():
-        raise UsageError(f"{args.specs}: " + ("not a folder" if specs.exists() else
-                                              "no such folder"))
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {args.out}: a file, not a folder")
+    specs, out = folder_argument(args.specs), output_argument(args.out)
     try:
         normalise_prefix(args.prefix)
     except ValueError as exc:

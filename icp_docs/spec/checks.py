@@ -7,14 +7,13 @@ must not hide a duplicate id or a journey key that is no stage (every problem in
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Code, Diagnostic
-from .models import DEFAULT_STAGES, SLUG_PATTERN, PlaybookSpec, SegmentSpec, Thresholds
+from .models import DEFAULT_STAGES, PlaybookSpec, SegmentSpec, Thresholds, is_slug
 
 if TYPE_CHECKING:
     from .load import Source
@@ -58,7 +57,7 @@ class SegmentFacts:
             strong_at=given.get("strong_at"),
             disqualify_below=given.get("disqualify_below"),
             validated_without_evidence=sound.text("status") == "validated" and
-            not data.get("evidence") and "evidence" not in sound.bad_roots,
+            not data.get("evidence") and not sound.bad("evidence"),
             thresholds_known=q is not None and None not in given.values(),
         )
 
@@ -89,12 +88,11 @@ class BookFacts:
         q = data.get("qualification", {})
         if not isinstance(q, dict):
             return cls(stages, None, None)
-        given = q
         return cls(
             stages,
-            sound.number("qualification", "strong_at") if "strong_at" in given
+            sound.number("qualification", "strong_at") if "strong_at" in q
             else default.strong_at,
-            sound.number("qualification", "disqualify_below") if "disqualify_below" in given
+            sound.number("qualification", "disqualify_below") if "disqualify_below" in q
             else default.disqualify_below)
 
 
@@ -105,9 +103,9 @@ class _Sound:
     def __init__(self, data: dict[str, Any], errors: Iterable[str]) -> None:
         self.data = data
         self.errors = set(errors)
-        self.bad_roots = {e.split(".")[0].split("[")[0] for e in self.errors}
 
-    def _bad(self, path: str) -> bool:
+    def bad(self, path: str) -> bool:
+        """Whether a field at or under ``path`` is in error."""
         return any(e == path or e.startswith((path + ".", path + "[")) for e in self.errors)
 
     def _get(self, *keys: str) -> Any:
@@ -121,13 +119,13 @@ class _Sound:
     def text(self, *keys: str) -> str | None:
         value = self._get(*keys)
         # Stripped, as the models strip every text.
-        return value.strip() if isinstance(value, str) and not self._bad(".".join(keys)) \
+        return value.strip() if isinstance(value, str) and not self.bad(".".join(keys)) \
             else None
 
     def number(self, *keys: str) -> int | None:
         value = self._get(*keys)
         ok = isinstance(value, int) and not isinstance(value, bool)
-        return value if ok and not self._bad(".".join(keys)) else None
+        return value if ok and not self.bad(".".join(keys)) else None
 
     def mapping(self, *keys: str) -> dict[Any, Any] | None:
         value = self._get(*keys)
@@ -140,7 +138,7 @@ class _Sound:
             return ()
         path = ".".join(keys)
         return tuple(item["id"].strip() if isinstance(item, dict) and
-                     isinstance(item.get("id"), str) and not self._bad(f"{path}[{i}].id")
+                     isinstance(item.get("id"), str) and not self.bad(f"{path}[{i}].id")
                      else None for i, item in enumerate(items))
 
 
@@ -182,7 +180,7 @@ def check_segments(
         if seg.id is not None and seg.id != stem:
             found.append(source.diagnostic(
                 Code.BAD_ID, ("id",), f"id '{seg.id}' must equal the file name '{stem}' "
-                "(rename one of them)" if _is_slug(stem) else
+                "(rename one of them)" if is_slug(stem) else
                 f"the file name '{stem}' is not a valid id: name the file {seg.id}.yml"))
         if seg.id is not None and owner[seg.id] != source.path:
             found.append(source.diagnostic(
@@ -198,10 +196,6 @@ def check_segments(
                 "a validated segment (ICP) needs evidence; keep it a hypothesis (ECP) until "
                 "closed-won deals, interviews or data prove it"))
     return out
-
-
-def _is_slug(text: str) -> bool:
-    return len(text) <= 64 and re.fullmatch(SLUG_PATTERN, text) is not None
 
 
 def _owners(items: list[tuple[Source, SegmentFacts]]) -> dict[str, str]:

@@ -49,8 +49,13 @@ def segment_pairs(specs_dir: Path, cwd: Path | None = None) -> list[tuple[Path, 
     files = segment_files(specs_dir)
     if not files:
         return []
-    # One relative path for the folder, not one per file: the same text, a thousand times
-    # cheaper for a large folder.
-    folder = display_path(files[0].parent, cwd)
-    prefix = "" if folder == "." else os.path.join(folder, "")
+    prefix = folder_prefix(files[0].parent, cwd)
     return [(f, prefix + f.name) for f in files]
+
+
+def folder_prefix(folder: Path, cwd: Path | None = None) -> str:
+    """What :func:`display_path` puts before the name of each file in ``folder`` ("" for
+    the working directory itself). One relative path per folder, not one per file: the same
+    text, a thousand times cheaper for a large folder."""
+    shown = display_path(folder, cwd)
+    return "" if shown == "." else os.path.join(shown, "")

@@ -8,6 +8,7 @@ that need several values or several files (unique ids, journey keys, thresholds)
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -23,6 +24,12 @@ from pydantic import (
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=64)]
+
+
+def is_slug(text: str) -> bool:
+    """Whether ``text`` is a valid id (what :data:`Slug` accepts), for checks outside pydantic
+    (``re.match`` with ``$`` alone would let a final newline through)."""
+    return len(text) <= 64 and re.fullmatch(SLUG_PATTERN, text) is not None
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Refresh = Annotated[str, StringConstraints(pattern=r"^\d{4}-Q[1-4]$")]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]

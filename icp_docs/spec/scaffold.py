@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from .models import SLUG_PATTERN
+from .models import is_slug
 
 TEMPLATE = """\
 # yaml-language-server: $schema=../../schema/segment.schema.json
@@ -78,7 +77,7 @@ qualification:           # the seller's checklist; a "no" on a knockout disquali
 
 def new_segment(specs_dir: Path, segment_id: str) -> Path:
     """Create ``specs_dir/segments/<id>.yml``; never overwrites (FileExistsError)."""
-    if not re.fullmatch(SLUG_PATTERN, segment_id) or len(segment_id) > 64:
+    if not is_slug(segment_id):
         raise ValueError(f"{segment_id!r} is not a valid id: use lowercase letters, digits and "
                          "single hyphens, at most 64 characters")
     folder = specs_dir / "segments"
