@@ -16,7 +16,9 @@ from hypothesis import strategies as st
 
 from icp_docs.diagnostics import Code, Diagnostic
 from icp_docs.lint import check
+from icp_docs.spec.build import Builder, Stop, Unusual, build_plain
 from icp_docs.spec.yaml import load_bytes
+from icp_docs.spec.yaml12 import EventLoader
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = [p.read_bytes() for p in sorted((ROOT / "specs" / "segments").glob("*.yml"))]
@@ -87,6 +89,55 @@ def test_random_documents_never_raise(data: object) -> None:
 def test_random_yaml_text_never_raises(text: str) -> None:
     doc = load_bytes(text.encode("utf-8", "surrogatepass"), "f.yml")
     assert_well_formed(doc.diagnostics)
+
+
+def built_both_ways(text: str) -> tuple[object, object]:
+    """What :func:`build_plain` and the full :class:`Builder` make of ``text``: data and marks,
+    or the exception that stopped each (the Builder's problems, as reported, stand for it)."""
+    results: list[object] = []
+    for plain in (True, False):
+        loader = EventLoader(text)
+        reported: list[object] = []
+        builder = Builder(lambda *problem, into=reported: into.append(problem))
+        try:
+            if plain:
+                data, marks = build_plain(loader)
+            else:
+                data, marks = builder.run(loader), builder.marks
+            results.append(("built", data, list(marks), reported))
+        except (Unusual, Stop, yaml.YAMLError) as exc:
+            results.append((type(exc).__name__, reported))
+        finally:
+            loader.dispose()
+    return results[0], results[1]
+
+
+@FAST
+@given(st.one_of(mutated().map(lambda raw: raw.decode("utf-8", "replace")),
+                 documents.map(lambda data: yaml.safe_dump({"k": data}, allow_unicode=True)),
+                 st.lists(YAML_BITS | st.text(max_size=5), max_size=40).map("".join)))
+def test_the_plain_builder_agrees_with_the_full_one(text: str) -> None:
+    plain, full = built_both_ways(text)
+    # Whatever the plain path builds, the full one builds the same way, without a problem.
+    if plain[0] == "built":
+        assert plain == full
+
+
+@pytest.mark.parametrize("name", [p.name for p in sorted(
+    (ROOT / "specs" / "segments").glob("*.yml"))] + ["playbook.yml"])
+def test_the_plain_builder_reads_the_sample_specs(name: str) -> None:
+    path = ROOT / "specs" / ("" if name == "playbook.yml" else "segments") / name
+    plain, full = built_both_ways(path.read_text(encoding="utf-8"))
+    assert plain[0] == "built" and plain == full
+
+
+@pytest.mark.parametrize("text", [
+    "a: &x 1\nb: *x\n", "a: !!str 1\n", "a: 1\na: 2\n", "<<: {a: 1}\n", "- a\n",
+    "a: 1\n---\nb: 2\n", "a: " + "[" * 70 + "]" * 70 + "\n", "? [a]\n: 1\n",
+])
+def test_the_plain_builder_leaves_the_unusual_to_the_full_one(text: str) -> None:
+    plain, _ = built_both_ways(text)
+    assert plain[0] in ("Unusual", "ParserError", "ComposerError")
 
 
 @pytest.fixture(scope="module")

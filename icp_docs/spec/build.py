@@ -5,6 +5,10 @@ recursion anywhere (PyYAML's C composer recurses and crashes the interpreter on 
 levels of ``- - - ...``). Along the way it rejects what the contract forbids: duplicate keys,
 tags other than the plain scalar ones, merge keys, aliases that loop or expand past
 ``MAX_NODES`` values, nesting past ``MAX_DEPTH``, and a document that is no mapping.
+
+Most files use none of that, so :func:`build_plain` tries first: one tight loop for plain keys
+and values, which gives up (:class:`Unusual`) at the first thing it does not handle, and the
+:class:`Builder` then reads the file again, reporting what it finds.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from ..diagnostics import Code
-from .yaml12 import MAP_TAG, MERGE_TAG, SCALAR_TAGS, SEQ_TAG, STR_TAG, resolve
+from .yaml12 import BY_FIRST, MAP_TAG, MERGE_TAG, SCALAR_TAGS, SEQ_TAG, STR_TAG, resolve
 
 MAX_NODES = 10_000
 #: Far deeper than any spec (which nests some six levels).
@@ -33,6 +37,92 @@ _constructor = SafeConstructor()
 
 class Stop(Exception):
     """Building cannot go on; the problem has been reported."""
+
+
+class Unusual(Exception):
+    """The document holds something :func:`build_plain` leaves to the :class:`Builder`."""
+
+
+def build_plain(loader: Any) -> tuple[dict[str, Any], array[int]]:
+    """The data and marks the :class:`Builder` would make of a document of plain keys and
+    values (in mappings and lists, without tags, anchors or aliases), in a third less time.
+
+    Raises :class:`Unusual` at anything else: a tag, an anchor or alias, a key written twice,
+    a merge key, deep nesting, a root that is no mapping, a second document. The parser's own
+    errors (``yaml.YAMLError``) pass through. Either way, run the Builder over the text.
+    """
+    # Every event of every file passes here: locals only, one branch per event kind.
+    get = loader.get_event
+    scalar, map_start, seq_start = yaml.ScalarEvent, yaml.MappingStartEvent, \
+        yaml.SequenceStartEvent
+    map_end, seq_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
+    by_first = BY_FIRST
+    marks = array("I")
+    put = marks.extend
+    get()  # the stream starts
+    event: Any = get()
+    if type(event) is not yaml.DocumentStartEvent:
+        raise Unusual
+    event = get()
+    if type(event) is not map_start or event.tag is not None or event.anchor is not None:
+        raise Unusual
+    mark: Any = event.start_mark
+    put((mark.line + 1, mark.column + 1))
+    root: dict[str, Any] = {}
+    # The value being filled, whether it is a mapping, and its key waiting for a value.
+    current: Any = root
+    is_map, key = True, None
+    outer: list[tuple[Any, bool]] = []
+    while True:
+        event = get()
+        kind = type(event)
+        if kind is scalar:
+            if event.anchor is not None or event.tag is not None:
+                raise Unusual
+            value = event.value
+            mark = event.start_mark
+            if is_map and key is None:
+                if value in current or value == "<<":
+                    raise Unusual
+                key = value
+            else:
+                if event.implicit[0]:  # plain, not quoted: it may be a number, a date...
+                    for tag, pattern in by_first.get(value[:1], ()):
+                        if pattern.match(value):
+                            if tag == MERGE_TAG:
+                                raise Unusual
+                            value = _typed(tag, value)
+                            break
+                if is_map:
+                    current[key] = value
+                    key = None
+                else:
+                    current.append(value)
+            put((mark.line + 1, mark.column + 1))
+        elif kind is map_start or kind is seq_start:
+            if event.anchor is not None or event.tag is not None or (is_map and key is None) \
+                    or len(outer) >= MAX_DEPTH - 2:
+                raise Unusual
+            mark = event.start_mark
+            put((mark.line + 1, mark.column + 1))
+            new: Any = {} if kind is map_start else []
+            if is_map:
+                current[key] = new
+            else:
+                current.append(new)
+            outer.append((current, is_map))
+            current, is_map, key = new, kind is map_start, None
+        elif kind is map_end or kind is seq_end:
+            if not outer:
+                break
+            current, is_map = outer.pop()
+            key = None
+        else:
+            raise Unusual
+    get()  # the document ends
+    if type(get()) is not yaml.StreamEndEvent:
+        raise Unusual
+    return root, marks
 
 
 @dataclass(slots=True)

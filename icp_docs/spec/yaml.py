@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 
 from ..diagnostics import Code, Diagnostic
-from .build import MAX_DEPTH, MAX_NODES, Builder, Loc, Mark, Stop
+from .build import MAX_DEPTH, MAX_NODES, Builder, Loc, Mark, Stop, Unusual, build_plain
 from .yaml12 import EventLoader
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Document", "Loc", "Positions", "field_path",
@@ -127,6 +127,16 @@ def load_bytes(raw: bytes, display: str, doc: Document | None = None) -> Documen
     if _only_comments(text):
         _error(doc, 1, 1, Code.EMPTY_FILE, "the file is empty")
         return doc
+
+    loader = EventLoader(text)
+    try:
+        doc.data, doc.positions.marks = build_plain(loader)
+        doc.positions.data = doc.data
+        return doc
+    except (Unusual, yaml.YAMLError):
+        pass  # the Builder reads it again, and reports what it finds
+    finally:
+        loader.dispose()
 
     def report(mark: Mark, code: Code, message: str, loc: Loc) -> None:
         doc.diagnostics.append(Diagnostic(doc.path, *mark, code, field_path(loc), message))
