@@ -78,6 +78,7 @@ class Code(Enum):
     NO_GLOBAL_ANTI_ICP = ("W121", "no-global-anti-icp", "warning")
     NOT_THEIR_WORDS = ("W122", "not-their-words", "warning")
     NO_SEGMENTS = ("W123", "no-segments", "warning")
+    UNREAD_FILE = ("W124", "unread-file", "warning")
 
     @classmethod
     def lookup(cls, text: str) -> Code | None:

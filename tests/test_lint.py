@@ -34,6 +34,7 @@ def apply(specs: Path, edits: list[Edit]) -> None:
                     text.replace("id: payroll-ops", f"id: core-{n}"))
             continue
         if name == RENAME:
+            (specs / new).parent.mkdir(parents=True, exist_ok=True)
             (specs / old).rename(specs / new)
             continue
         if name.startswith("criteria:"):
@@ -141,6 +142,11 @@ CASES: list[tuple[Code, str, list[Edit], list[tuple[str, int]], list[Edit]]] = [
                                           "payroll.")], [(S, 58)],
      [(S, QUOTE, "  problem-exists: This can't keep going like this.")]),
     (Code.NO_SEGMENTS, "a misnamed folder", [(RENAME, "segments", "Segments")], [(P, 2)], []),
+    (Code.UNREAD_FILE, "capital extension", [(RENAME, S, "segments/Payroll-Ops.YML")],
+     [("segments/Payroll-Ops.YML", 1)], [(RENAME, S, "segments/.#payroll-ops.yml")]),
+    (Code.UNREAD_FILE, "in a sub-folder", [(RENAME, S, "segments/emea/payroll-ops.yml")],
+     [("segments/emea/payroll-ops.yml", 1)],
+     [(RENAME, S, "segments/.drafts/payroll-ops.yml")]),
     (Code.NOT_THEIR_WORDS, "third-person job",
      [(S, JOB, "  - Teams reconcile pay runs by hand every month.")], [(S, 20)],
      [(S, JOB, "  - Reconcile pay runs without a weekend of overtime.")]),

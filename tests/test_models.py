@@ -424,6 +424,14 @@ def test_links_that_lead_nowhere_are_reported_and_the_rest_still_checked(
     assert [s.id for s in result.playbook.segments] == ["payroll-ops"]
 
 
+def test_an_editor_s_lock_file_is_not_read(minimal_specs: Path) -> None:
+    # Emacs keeps a link that leads nowhere, .#<name>, while a file is being edited.
+    (minimal_specs / "segments" / ".#payroll-ops.yml").symlink_to("root@host.1234:1")
+    result = load_playbook(minimal_specs, cwd=minimal_specs.parent)
+    assert result.diagnostics == []
+    assert result.playbook is not None and result.playbook.unread == ()
+
+
 def test_a_line_break_in_a_key_stays_on_the_problem_s_line(minimal_specs: Path) -> None:
     with (minimal_specs / S).open("a") as fh:
         fh.write('"bad\\nkey": 1\n')

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..spec.layout import display_path, folder_prefix
+from ..spec.layout import display_path, folder_prefix, is_segment_name
 from ..spec.load import (
     NO_STAMP,
     LoadResult,
@@ -126,7 +126,7 @@ def _files(folder: str, entries: list[TreeEntry]) -> dict[str, tuple[str, type[A
         found[book] = (blobs[book], PlaybookSpec)
     for path in sorted(blobs):
         where = PurePosixPath(path)
-        if where.parent == base / "segments" and where.suffix in (".yml", ".yaml"):
+        if where.parent == base / "segments" and is_segment_name(where.name):
             found[path] = (blobs[path], SegmentSpec)
     return found
 

@@ -223,3 +223,17 @@ def no_segments(ctx: Context) -> Iterator[Diagnostic]:
             Code.NO_SEGMENTS, (),
             f"the playbook has no usable segment: {folder}/ holds no valid <id>.yml file "
             "(start one with `icp-docs new segment ID`)")
+
+
+@playbook_rule(Code.UNREAD_FILE)
+def unread_file(ctx: Context) -> Iterator[Diagnostic]:
+    """A spec file the loader passes over would be missing from the site and the checks
+    without a word: ``emea.YML``, or a file in a sub-folder of ``segments/``."""
+    for path in ctx.playbook.unread:
+        name = os.path.basename(path)
+        if name.endswith((".yml", ".yaml")):
+            fix = "segment files are read only directly in segments/; move it there"
+        else:
+            fix = f"segment file names end in .yml or .yaml, in small letters; rename it to " \
+                f"{name.lower()}"
+        yield Diagnostic(path, 1, 1, Code.UNREAD_FILE, "", f"this file is not read: {fix}")

@@ -19,17 +19,38 @@ def display_path(file: Path, cwd: Path | None = None) -> str:
         return str(file)
 
 
+_SPEC_SUFFIXES = (".yml", ".yaml")
+
+
+def is_segment_name(name: str) -> bool:
+    """Whether a file of this name in ``segments/`` is a segment spec: ``*.yml`` or
+    ``*.yaml``, and not hidden (``.#x.yml``, an editor's lock while the file is open)."""
+    return name.endswith(_SPEC_SUFFIXES) and not name.startswith(".")
+
+
 def segment_files(specs_dir: Path) -> list[Path]:
     """The segment files of a specs folder (``segments/*.yml`` and ``*.yaml``), sorted."""
     folder = specs_dir / "segments"
     try:
         # scandir knows each entry's kind without a stat call of its own per file.
         with os.scandir(folder) as entries:
-            names = [e.name for e in entries
-                     if os.path.splitext(e.name)[1] in (".yml", ".yaml") and _spec_file(e)]
+            names = [e.name for e in entries if is_segment_name(e.name) and _spec_file(e)]
     except (FileNotFoundError, NotADirectoryError):
         return []
     return [folder / name for name in sorted(names)]
+
+
+def unread_files(specs_dir: Path) -> list[Path]:
+    """Files in ``segments/`` that look like segment specs but are not read, sorted: a name
+    ending in another letter case (``emea.YML``), or a file in a sub-folder
+    (``segments/emea/payroll.yml``). Hidden files and folders are left out."""
+    found: list[Path] = []
+    for top, folders, names in os.walk(specs_dir / "segments"):
+        folders[:] = [f for f in folders if not f.startswith(".")]
+        nested = Path(top) != specs_dir / "segments"
+        found += [Path(top, n) for n in names if not n.startswith(".") and
+                  n.lower().endswith(_SPEC_SUFFIXES) and (nested or not is_segment_name(n))]
+    return sorted(found)
 
 
 def _spec_file(entry: os.DirEntry[str]) -> bool:

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..diagnostics import Code, Diagnostic
 from . import checks, errors, parallel
-from .layout import display_path, segment_pairs
+from .layout import display_path, segment_pairs, unread_files
 from .models import PlaybookSpec, SegmentSpec
 from .yaml import Document, Positions, field_path
 
@@ -70,6 +70,9 @@ class Playbook:
     source: Source
     segments: tuple[Segment, ...]
     root: Path
+    #: Files in segments/ that look like specs but are not read (see ``layout.unread_files``),
+    #: as displayed.
+    unread: tuple[str, ...] = ()
 
     def segment(self, segment_id: str) -> Segment | None:
         """The valid segment with this id, if any."""
@@ -216,7 +219,8 @@ def load_playbook(specs_dir: str | os.PathLike[str], *, cache: SpecCache | None 
                                 reading=reading)
     if book is None:
         return assemble(None, parsed, root, [missing_playbook(book_file, cwd)])
-    return assemble(book, parsed, root)
+    unread = tuple(display_path(f, cwd) for f in unread_files(root))
+    return assemble(book, parsed, root, unread=unread)
 
 
 def _errors(parsed: Parsed) -> list[str]:
@@ -238,10 +242,11 @@ def missing_playbook(book_file: Path, cwd: Path | None = None, where: str = "") 
 
 
 def assemble(book: Parsed | None, parsed: list[Parsed], root: Path,
-             problems: Iterable[Diagnostic] = ()) -> LoadResult:
+             problems: Iterable[Diagnostic] = (), unread: tuple[str, ...] = ()) -> LoadResult:
     """Run the cross-file checks over files parsed on their own, and keep what is valid.
 
-    ``book`` is playbook.yml's result (None when it is missing: say so in ``problems``).
+    ``book`` is playbook.yml's result (None when it is missing: say so in ``problems``);
+    ``unread``: the files the playbook would list as :attr:`Playbook.unread`.
     """
     diagnostics = [*problems, *(book.diagnostics if book else [])]
     spec: PlaybookSpec | None = book.model if book else None
@@ -264,5 +269,5 @@ def assemble(book: Parsed | None, parsed: list[Parsed], root: Path,
     if book is not None and spec is not None:
         diagnostics += checks.check_playbook(spec, book.source)
         segments.sort(key=lambda s: (s.spec.tier, s.spec.priority != "core", s.id))
-        playbook = Playbook(spec, book.source, tuple(segments), root)
+        playbook = Playbook(spec, book.source, tuple(segments), root, unread)
     return LoadResult(playbook, sorted(set(diagnostics)), broken)
