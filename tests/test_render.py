@@ -234,6 +234,25 @@ def test_inline_filter(text: str, expected: str) -> None:
     assert filters.inline(text) == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("We close in 12 days.", "\u201cWe close in 12 days.\u201d"),
+    # Marks the author wrote around the whole quote are not doubled.
+    ('"We close in 12 days."', "\u201cWe close in 12 days.\u201d"),
+    ("\u201cAlready curly\u201d", "\u201cAlready curly\u201d"),
+    ("'Single marks'", "\u201cSingle marks\u201d"),
+    # A quote inside the quote takes single marks.
+    ('He called it "the beast" twice.', "\u201cHe called it \u2018the beast\u2019 twice.\u201d"),
+    ('"Close" or "lose"', "\u201c\u2018Close\u2019 or \u2018lose\u2019\u201d"),
+    ('I run `grep "x"` on "it"', '\u201cI run <code>grep "x"</code> on \u2018it\u2019\u201d'),
+    # An apostrophe inside keeps single marks around the whole as they are.
+    ("'It's broken'", "\u201c'It's broken'\u201d"),
+    ("<b>*we*</b>", "\u201c&#60;b&#62;<em>we</em>&#60;/b&#62;\u201d"),
+    (None, ""),
+])
+def test_quote_filter(text: str | None, expected: str) -> None:
+    assert filters.quote(text) == expected
+
+
 def test_block_filter_is_one_raw_html_line() -> None:
     html = filters.block("# Title\n\npara\n\n- a <style>x</style>\n")
     assert "\n" not in html

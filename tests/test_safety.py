@@ -121,8 +121,9 @@ def test_hostile_text_is_shown_as_text(site: Path) -> None:
     assert '<script>alert("label")</script> finance teams' in segment
     assert '<script src="https://evil.example/x.js"></script>' in segment
     assert '<b onmouseover=alert("industry")>bold</b>' in segment
-    assert "{: .evil onclick=\"alert('job')\" }" in segment
-    assert '<div markdown="1">md in html</div>' in segment  # the emphasis, as Markdown
+    # A job is a quotation: its inner pair of straight quotes is set in single marks.
+    assert "{: .evil onclick=\u2018alert('job')\u2019 }" in segment
+    assert "<div markdown=\u20181\u2019>md in html</div>" in segment  # the emphasis, as Markdown
     assert '<script>alert("notes")</script>' in segment
     assert "[link](javascript:alert(\"notes link\"))" in segment
     assert ":material-alert:" in segment

@@ -63,6 +63,7 @@ def _safe(fn: Callable[..., str]) -> Callable[..., Markup]:
 FILTERS: dict[str, Callable[..., str]] = {
     "inline": filters.inline,
     "inline_list": filters.inline_list,
+    "quote": filters.quote,
     "block": filters.block,
     "plain": filters.plain,
     "attr": filters.attr,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -148,6 +149,31 @@ def title(text: object) -> str:
 def escape_title(words: str) -> str:
     """Text without markup (:func:`text_only`) made safe as an unescaped title."""
     return words.translate(_ATTR_ESCAPES)
+
+
+# Marks an author may have put around a whole quotation themselves.
+_QUOTE_MARKS = (('"', '"'), ("\u201c", "\u201d"), ("'", "'"), ("\u2018", "\u2019"),
+                ("\u201e", "\u201c"), ("\u00ab", "\u00bb"))
+_STRAIGHT_PAIR = re.compile(r'"([^"\n]*)"')
+_CODE_SPAN = re.compile(r"(`+[^`]*`+)")
+
+
+def quote(text: object) -> str:
+    """A quotation in curly quotes, as :func:`inline`: quote marks the author put around all
+    of it are dropped (no doubled marks), and a quote inside it takes single marks (not in
+    `code`, which stays as written)."""
+    if text is None:
+        return ""
+    words = str(text).strip()
+    for opening, closing in _QUOTE_MARKS:
+        inside = words[len(opening):-len(closing)]
+        if len(words) > 2 and words.startswith(opening) and words.endswith(closing) and \
+                opening not in inside and closing not in inside:
+            words = inside.strip()
+            break
+    parts = _CODE_SPAN.split(words)  # code spans at the odd places
+    parts[::2] = [_STRAIGHT_PAIR.sub("\u2018\\1\u2019", part) for part in parts[::2]]
+    return "\u201c" + inline("".join(parts)) + "\u201d"
 
 
 def inline_list(items: Iterable[object] | None, sep: str = ", ") -> str:
