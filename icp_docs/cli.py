@@ -201,11 +201,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(format_all(result.diagnostics, "json"))
     elif result.diagnostics:
         print(format_all(result.diagnostics, args.format))
-    count = len(result.playbook.segments) if result.playbook else 0
+    count, broken = result.files, len(result.broken)
     failed = has_errors(result.diagnostics, strict=args.strict)
     _outlive(result)
     verdict = "invalid" if failed else "valid"
-    print(f"{args.specs}: {verdict}: {count} segment{'s' * (count != 1)}, "
+    with_errors = f" ({broken} with errors)" if broken else ""
+    print(f"{args.specs}: {verdict}: {count} segment{'s' * (count != 1)}{with_errors}, "
           f"{summary(result.diagnostics)}", file=sys.stderr)
     return 1 if failed else 0
 

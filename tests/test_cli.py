@@ -62,7 +62,7 @@ def test_text_output_one_problem_a_line(broken: Path) -> None:
         ("specs/segments/payroll-ops.yml", "4", "7", "E010"),
         ("specs/segments/second.yml", "1", "1", "W104")]
     assert lines[0].endswith("error[E010]: tier: 4 is not one of 1, 2 or 3")
-    assert "invalid: 1 segment, 1 error, 1 warning" in done.stderr
+    assert "invalid: 2 segments (1 with errors), 1 error, 1 warning" in done.stderr
 
 
 def test_json_output_is_a_list_of_diagnostics(broken: Path) -> None:
@@ -224,4 +224,4 @@ def test_the_program_flushes_its_output_before_its_quick_exit(broken: Path) -> N
                           capture_output=True, text=True, check=False, timeout=120)
     assert done.returncode == 1
     assert [d["code"] for d in json.loads(done.stdout)] == ["E010", "W104"]
-    assert done.stderr == "specs: invalid: 1 segment, 1 error, 1 warning\n"
+    assert done.stderr == "specs: invalid: 2 segments (1 with errors), 1 error, 1 warning\n"

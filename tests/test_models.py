@@ -195,7 +195,7 @@ def test_all_problems_of_all_files_in_one_sorted_run(minimal_specs: Path) -> Non
     assert sorted(result.broken) == ["a", "b", "c", "payroll-ops"]
     text = format_all(result.diagnostics).splitlines()
     assert text[0] == ("specs/playbook.yml:2:1: error[E012]: owner: required field 'owner' is "
-                       "missing")
+                       "missing (is 'ownr' on line 5 meant to be it?)")
 
 
 def test_a_file_name_that_is_no_id_says_so(minimal_specs: Path) -> None:
@@ -223,6 +223,13 @@ def test_a_broken_segment_leaves_the_others_usable(minimal_specs: Path) -> None:
     ("limit: 50000", "limit: true", "expected a number, got true"),
     ("tier: 1", "tier: true", "expected 1, 2 or 3, got true"),
     ("tier: 1", "tier: 4", "4 is not one of 1, 2 or 3"),
+    ("tier: 1", "tier: '1'", "'1' is text, in quotes; write the number without them: tier: 1"),
+    ("tier: 1", "tier: '4'", "'4' is not one of 1, 2 or 3"),
+    ("  geographies:", "  geographys:", "unknown field 'geographys': did you mean 'geographies'?"),
+    ("    title: Chief Financial Officer", "    tilte: Chief Financial Officer",
+     "unknown field 'tilte': did you mean 'title'?"),
+    ("    title: Chief Financial Officer", "    tilte: Chief Financial Officer",
+     "required field 'title' is missing (is 'tilte' on line 34 meant to be it?)"),
     ("priority: core", "priority: Core", "'Core' is not one of 'core' or 'secondary'"),
     ("knockout: true", "knockout: yes", "expected true or false, got 'yes'"),
     ("as_of: 2026-07-01", "as_of: yesterday", "'yesterday' is not a date like 2026-11-02"),
@@ -270,7 +277,11 @@ def test_empty_required_list(minimal_specs: Path) -> None:
                         "breaking-point, looking-for-help, vendor-evaluation, decision, relief, "
                         "whats-next)")]),
     ("  problem-exists: {quot: It hurts.}", [
-        (58, 20, "journey.problem-exists.quot", "unknown field 'quot' (check the spelling; see "
+        (58, 20, "journey.problem-exists.quot", "unknown field 'quot': did you mean 'quote'?"),
+        (58, 19, "journey.problem-exists.quote", "required field 'quote' is missing (is 'quot' "
+         "on line 58 meant to be it?)")]),
+    ("  problem-exists: {text: It hurts.}", [
+        (58, 20, "journey.problem-exists.text", "unknown field 'text' (check the spelling; see "
          "`icp-docs schema`)"),
         (58, 19, "journey.problem-exists.quote", "required field 'quote' is missing")]),
     ("  problem-exists: {quote: It hurts., assets: x}", [

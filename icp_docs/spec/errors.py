@@ -10,9 +10,15 @@ and each error gets a message, a code and the line and column to blame.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import re
+import types
+import typing
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from pydantic import BaseModel
 
 from ..diagnostics import Code, Diagnostic
 from .models import SLUG_PATTERN
@@ -50,16 +56,19 @@ class _Error:
                                               self.kind == "literal_error")
 
 
-def diagnostics(doc: Document, errors: Iterable[Mapping[str, Any]]) -> list[Diagnostic]:
-    """Turn pydantic's errors for ``doc`` into diagnostics, one per real problem."""
+def diagnostics(doc: Document, errors: Iterable[Mapping[str, Any]],
+                model: type[BaseModel] | None = None) -> list[Diagnostic]:
+    """Turn pydantic's errors for ``doc`` into diagnostics, one per real problem. With the
+    ``model`` validated against, an unknown field names the field it was likely meant as."""
     cleaned = [_clean(doc.data, dict(err)) for err in errors]
-    out = [_diagnostic(doc, e) for e in cleaned if e.union_at is None]
+    out = [_misspelt(doc, e, cleaned, _diagnostic(doc, e, model))
+           for e in cleaned if e.union_at is None]
     unions: dict[Loc, list[_Error]] = {}
     for e in cleaned:
         if e.union_at is not None:
             unions.setdefault(e.union_at, []).append(e)
     for at, group in unions.items():
-        out += _union(doc, at, group)
+        out += _union(doc, at, group, model)
     return out
 
 
@@ -99,14 +108,32 @@ def _is_branch(part: str) -> bool:
         "[" in part or "-" in part
 
 
-def _union(doc: Document, at: Loc, group: list[_Error]) -> list[Diagnostic]:
+def _misspelt(doc: Document, e: _Error, errors: list[_Error], found: Diagnostic) -> Diagnostic:
+    """A missing field's message points at an unknown field next to it with a name close to
+    its own: most likely the same field, misspelt."""
+    if e.kind != "missing" or not e.loc:
+        return found
+    name, parent = str(e.loc[-1]), e.loc[:-1]
+    near = {str(o.loc[-1]): o.loc for o in errors
+            if o.kind == "extra_forbidden" and o.loc[:-1] == parent}
+    meant = difflib.get_close_matches(name, list(near), n=1, cutoff=0.7)
+    if not meant:
+        return found
+    line = doc.positions.of(near[meant[0]], key=True)[0]
+    return Diagnostic(found.path, found.line, found.column, found.code, found.field,
+                      f"{found.message} (is '{meant[0]}' on line {line} meant to be it?)")
+
+
+def _union(doc: Document, at: Loc, group: list[_Error],
+           model: type[BaseModel] | None = None) -> list[Diagnostic]:
     """Report only the branch the value was meant for; if none fits, one merged message."""
     by_branch: dict[str, list[_Error]] = {}
     for e in group:
         by_branch.setdefault(e.branch, []).append(e)
     fitting = [errs for errs in by_branch.values() if not any(e.root_mismatch for e in errs)]
     if fitting:
-        return [_diagnostic(doc, e) for errs in fitting for e in errs]
+        return [_misspelt(doc, e, errs, _diagnostic(doc, e, model))
+                for errs in fitting for e in errs]
     wanted = []
     for errs in by_branch.values():
         for e in errs:
@@ -125,10 +152,14 @@ def _expected(e: _Error) -> str:
     return _EXPECTED[e.kind]
 
 
-def _diagnostic(doc: Document, e: _Error) -> Diagnostic:
+def _diagnostic(doc: Document, e: _Error, model: type[BaseModel] | None = None) -> Diagnostic:
     kind, loc = e.kind, e.loc
     message = explain(kind, e.raw, loc)
     if kind == "extra_forbidden":
+        meant = difflib.get_close_matches(str(loc[-1]), _fields_at(model, loc[:-1]), n=1,
+                                          cutoff=0.7) if model is not None and loc else []
+        if meant:
+            message = f"unknown field '{loc[-1]}': did you mean '{meant[0]}'?"
         code, line_col = Code.UNKNOWN_FIELD, doc.positions.of(loc, key=True)
     elif kind == "missing":
         code, line_col = Code.MISSING_FIELD, doc.positions.of(loc[:-1])
@@ -151,7 +182,12 @@ def explain(kind: str, err: dict[str, Any], loc: Sequence[str | int]) -> str:
     if kind == "string_pattern_mismatch":
         return _pattern(str(ctx.get("pattern", "")), given)
     if kind == "literal_error":
-        return f"{_describe(given)} is not one of {ctx.get('expected', '')}"
+        expected = str(ctx.get("expected", ""))
+        if isinstance(given, str) and given.strip() in re.findall(r"\b\d+\b", expected) \
+                and "'" not in expected:
+            return f"{given!r} is text, in quotes; write the number without them: " \
+                f"{name}: {given.strip()}"
+        return f"{_describe(given)} is not one of {expected}"
     if kind == "string_too_short":
         return "must not be empty"
     if kind == "too_short":
@@ -214,3 +250,29 @@ def _describe(value: Any) -> str:
         return "a list" if value else "an empty list"
     text = repr(value)
     return text if len(text) < 60 else text[:56] + "...'"
+
+
+def _fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
+    """The field names a mapping at ``loc`` may have, following ``loc`` through the models'
+    annotations (lists, mappings, optional values, unions)."""
+    kinds: list[Any] = [model]
+    for part in loc:
+        inner: list[Any] = []
+        for kind in kinds:
+            if isinstance(kind, type) and issubclass(kind, BaseModel):
+                if isinstance(part, str) and part in kind.model_fields:
+                    inner += _unwrap(kind.model_fields[part].annotation)
+            elif typing.get_origin(kind) in (list, dict):
+                inner += _unwrap(typing.get_args(kind)[-1])
+        kinds = inner
+    return sorted({name for kind in kinds if isinstance(kind, type) and
+                   issubclass(kind, BaseModel) for name in kind.model_fields})
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    """The types an annotation stands for: ``Annotated`` taken off, a union split."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return [t for arg in typing.get_args(annotation) for t in _unwrap(arg)]
+    return [annotation]

@@ -99,6 +99,8 @@ class LoadResult:
     playbook: Playbook | None
     diagnostics: list[Diagnostic]
     broken: dict[str, list[Diagnostic]] = field(default_factory=dict)
+    #: How many segment files were read, valid or not.
+    files: int = 0
 
     @property
     def ok(self) -> bool:
@@ -181,7 +183,7 @@ def validate(doc: Document, model: type[M]) -> tuple[M | None, list[Diagnostic]]
     try:
         return model.model_validate(doc.data), []
     except ValidationError as exc:
-        return None, errors.diagnostics(doc, exc.errors(include_url=False))
+        return None, errors.diagnostics(doc, exc.errors(include_url=False), model)
 
 
 @contextmanager
@@ -270,4 +272,4 @@ def assemble(book: Parsed | None, parsed: list[Parsed], root: Path,
         diagnostics += checks.check_playbook(spec, book.source)
         segments.sort(key=lambda s: (s.spec.tier, s.spec.priority != "core", s.id))
         playbook = Playbook(spec, book.source, tuple(segments), root, unread)
-    return LoadResult(playbook, sorted(set(diagnostics)), broken)
+    return LoadResult(playbook, sorted(set(diagnostics)), broken, len(parsed))
