@@ -157,10 +157,11 @@ CASES: list[tuple[str, Mutate, list[tuple[Any, ...]], str | None]] = [
      "window_days"),
     ("anti-icp-added", lambda s: seg(s)["anti_icp"].append(
         {"name": "BlackLine subsidiaries", "looks_like": "A long close.",
-         "why_not": "The parent mandates its tool."}),
+         "why_not": "The parent mandates its tool.", "signals": ["A group IT mandate"]}),
      [("item-added", "targeting", SEG, "anti_icp[BlackLine subsidiaries]", None,
        {"name": "BlackLine subsidiaries", "looks_like": "A long close.",
-        "why_not": "The parent mandates its tool."})], "BlackLine"),
+        "why_not": "The parent mandates its tool.", "signals": ["A group IT mandate"]})],
+     "BlackLine"),
     ("anti-icp-reworded", lambda s: seg(s)["anti_icp"][0].update(looks_like="Ten entities."),
      [("value-changed", "wording", SEG,
        "anti_icp[Holding companies with dormant entities].looks_like",

@@ -147,7 +147,7 @@ class AntiICP(Model):
     name: Text
     looks_like: Text
     why_not: Text
-    signals: list[Text] = Field(default_factory=list)
+    signals: Annotated[list[Text], Field(min_length=1)]  # how a seller spots it early
     evidence: Text | None = None
 
 
@@ -212,7 +212,7 @@ class Technographics(Model):
 
 class Alternative(Model):
     name: Text
-    note: Text | None = None
+    note: Text
 
 
 class Trigger(Model):
