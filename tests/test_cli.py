@@ -72,7 +72,7 @@ def test_json_output_is_a_list_of_diagnostics(broken: Path) -> None:
     assert [(i["path"], i["line"], i["column"], i["code"], i["rule"], i["severity"], i["field"])
             for i in items] == [
         (str(SEGMENT), 4, 7, "E010", "wrong-value", "error", "tier"),
-        ("specs/segments/second.yml", 1, 1, "W104", "no-trigger", "warning", "")]
+        ("specs/segments/second.yml", 1, 1, "W104", "no-trigger", "warning", "triggers")]
     assert all(isinstance(i["message"], str) and i["message"] for i in items)
     clean = run(ROOT, "validate", "--format", "json", "specs")
     assert (clean.returncode, json.loads(clean.stdout)) == (0, [])
@@ -85,8 +85,8 @@ def test_github_output_annotates_the_lines(broken: Path) -> None:
         "::error file=specs/segments/payroll-ops.yml,line=4,col=7,title=E010 wrong-value::"
         "tier: 4 is not one of 1, 2 or 3",
         "::warning file=specs/segments/second.yml,line=1,col=1,title=W104 no-trigger::"
-        "no trigger events: name what makes them buy now (a new executive, a funding round, a "
-        "regulatory deadline)",
+        "triggers: no trigger events: name what makes them buy now (a new executive, a funding "
+        "round, a regulatory deadline)",
     ]
 
 

@@ -169,6 +169,12 @@ def test_rule_fires_on_the_bad_form_only(minimal_specs: Path, tmp_path: Path, co
         assert warnings(near_miss, code) == []
 
 
+def test_no_segments_leaves_broken_segment_files_to_their_errors(minimal_specs: Path) -> None:
+    apply(minimal_specs, [(S, "tier: 1", "tier: 9")])
+    result = check(minimal_specs, today=TODAY, cwd=minimal_specs)
+    assert [(d.path, d.code) for d in result.diagnostics] == [(S, Code.WRONG_VALUE)]
+
+
 def test_every_rule_has_a_case_and_a_registered_check() -> None:
     lint_codes = {c for c in Code if c.severity == "warning"}
     assert {case[0] for case in CASES} == lint_codes

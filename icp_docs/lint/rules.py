@@ -72,8 +72,8 @@ def no_company_size(ctx: Context, seg: Segment) -> Iterator[Diagnostic]:
 def no_trigger(ctx: Context, seg: Segment) -> Iterator[Diagnostic]:
     """Without a trigger event the segment has no urgency: why would they buy now?"""
     if not seg.spec.triggers:
-        yield warn(seg, Code.NO_TRIGGER, (), "no trigger events: name what makes them buy now "
-                   "(a new executive, a funding round, a regulatory deadline)")
+        yield warn(seg, Code.NO_TRIGGER, ("triggers",), "no trigger events: name what makes "
+                   "them buy now (a new executive, a funding round, a regulatory deadline)")
 
 
 @segment_rule(Code.WEAK_TRIGGERS_ONLY)
@@ -90,9 +90,9 @@ def weak_triggers_only(ctx: Context, seg: Segment) -> Iterator[Diagnostic]:
 def unreachable(ctx: Context, seg: Segment) -> Iterator[Diagnostic]:
     """An ICP no channel reaches is academic."""
     if not seg.spec.reachability:
-        yield warn(seg, Code.UNREACHABLE, (), "no reachability channel: if we cannot reach "
-                   "them through paid, outbound, events, content or partners, the ICP is "
-                   "academic")
+        yield warn(seg, Code.UNREACHABLE, ("reachability",), "no reachability channel: if we "
+                   "cannot reach them through paid, outbound, events, content or partners, the "
+                   "ICP is academic")
 
 
 @segment_rule(Code.DISQUALIFIES_NOBODY)
@@ -101,7 +101,7 @@ def disqualifies_nobody(ctx: Context, seg: Segment) -> Iterator[Diagnostic]:
     spec = seg.spec
     knockouts = any(c.knockout for c in spec.qualification.criteria)
     if not spec.disqualifiers and not spec.anti_icp and not knockouts:
-        yield warn(seg, Code.DISQUALIFIES_NOBODY, (),
+        yield warn(seg, Code.DISQUALIFIES_NOBODY, ("disqualifiers",),
                    "this segment disqualifies nobody: add disqualifiers, an anti-ICP cousin or "
                    "a knock-out criterion")
 
@@ -127,8 +127,8 @@ def no_budget_owner(ctx: Context, seg: Segment) -> Iterator[Diagnostic]:
     """Budget authority is one of the eight dimensions: who approves spend?"""
     budget = seg.spec.budget
     if not budget:
-        yield warn(seg, Code.NO_BUDGET_OWNER, (), "no budget authority: say who recommends, "
-                   "approves and can veto spend")
+        yield warn(seg, Code.NO_BUDGET_OWNER, ("budget",), "no budget authority: say who "
+                   "recommends, approves and can veto spend")
     elif not any(b.authority == "approves" for b in budget):
         yield warn(seg, Code.NO_BUDGET_OWNER, ("budget",),
                    "nobody approves spend; name the role that approves and up to what limit")
@@ -208,7 +208,7 @@ def no_global_anti_icp(ctx: Context) -> Iterator[Diagnostic]:
     """Every ICP has look-alike cousins; the ones no segment should take are named once."""
     if not ctx.playbook.spec.anti_icp:
         yield ctx.playbook.source.diagnostic(
-            Code.NO_GLOBAL_ANTI_ICP, (),
+            Code.NO_GLOBAL_ANTI_ICP, ("anti_icp",),
             "no global anti_icp: name the engagements we never take, whichever segment they "
             "resemble")
 
@@ -216,8 +216,9 @@ def no_global_anti_icp(ctx: Context) -> Iterator[Diagnostic]:
 @playbook_rule(Code.NO_SEGMENTS)
 def no_segments(ctx: Context) -> Iterator[Diagnostic]:
     """A playbook without segments checks nothing: say so rather than pass in silence (a
-    misnamed ``segments`` folder would otherwise validate cleanly)."""
-    if not ctx.playbook.segments:
+    misnamed ``segments`` folder would otherwise validate cleanly). Segment files left out
+    for their errors say so themselves."""
+    if not ctx.playbook.segments and not ctx.playbook.broken:
         folder = os.path.join(os.path.dirname(ctx.playbook.source.path), "segments")
         yield ctx.playbook.source.diagnostic(
             Code.NO_SEGMENTS, (),

@@ -73,6 +73,8 @@ class Playbook:
     #: Files in segments/ that look like specs but are not read (see ``layout.unread_files``),
     #: as displayed.
     unread: tuple[str, ...] = ()
+    #: The stems of the segment files left out for their errors.
+    broken: tuple[str, ...] = ()
 
     def segment(self, segment_id: str) -> Segment | None:
         """The valid segment with this id, if any."""
@@ -271,5 +273,5 @@ def assemble(book: Parsed | None, parsed: list[Parsed], root: Path,
     if book is not None and spec is not None:
         diagnostics += checks.check_playbook(spec, book.source)
         segments.sort(key=lambda s: (s.spec.tier, s.spec.priority != "core", s.id))
-        playbook = Playbook(spec, book.source, tuple(segments), root, unread)
+        playbook = Playbook(spec, book.source, tuple(segments), root, unread, tuple(broken))
     return LoadResult(playbook, sorted(set(diagnostics)), broken, len(parsed))
