@@ -317,3 +317,22 @@ def test_a_full_cache_of_parsed_files_loses_nothing(repo: Repo,
     monkeypatch.setattr(snapshot, "_MAX_CACHED", 2)
     assert told() == expected
     assert len(snapshot._parsed) <= 2
+
+
+@pytest.mark.slow
+def test_history_switched_off_says_so(tmp_path: Path) -> None:
+    project = tmp_path / "site-src"
+    copy_tree(Path(__file__).resolve().parent / "fixtures" / "history" / "project", project)
+    copy_tree(Path(__file__).resolve().parent / "fixtures" / "history" / "v3" / "specs",
+              project / "specs")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - icp\n", "  - icp:\n      history: false\n"))
+    done = _build(project)
+    assert done.returncode == 0, done.stderr
+    page = (project / "site" / "playbook" / "changelog" / "index.html").read_text()
+    text = _norm(re.sub(r"<[^>]+>", " ", page))
+    assert "The refresh history is switched off" in text
+    assert "history: false" in text and "shows only the current refresh" in text
+    assert "The playbook is at refresh 2026-Q4" in text
+    # Nothing that speaks of refreshes "below" or of a record that was never read.
+    assert "Each refresh below" not in text and "No earlier refresh" not in text
