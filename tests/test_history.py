@@ -317,3 +317,55 @@ def test_a_full_cache_of_parsed_files_loses_nothing(repo: Repo,
     monkeypatch.setattr(snapshot, "_MAX_CACHED", 2)
     assert told() == expected
     assert len(snapshot._parsed) <= 2
+
+
+@pytest.mark.slow
+def test_history_switched_off_says_so(tmp_path: Path) -> None:
+    project = tmp_path / "site-src"
+    copy_tree(Path(__file__).resolve().parent / "fixtures" / "history" / "project", project)
+    copy_tree(Path(__file__).resolve().parent / "fixtures" / "history" / "v3" / "specs",
+              project / "specs")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - icp\n", "  - icp:\n      history: false\n"))
+    done = _build(project)
+    assert done.returncode == 0, done.stderr
+    page = (project / "site" / "playbook" / "changelog" / "index.html").read_text()
+    text = _norm(re.sub(r"<[^>]+>", " ", page))
+    assert "The refresh history is switched off" in text
+    assert "history: false" in text and "shows only the current refresh" in text
+    assert "The playbook is at refresh 2026-Q4" in text
+    # Nothing that speaks of refreshes "below" or of a record that was never read.
+    assert "Each refresh below" not in text and "No earlier refresh" not in text
+
+
+def test_a_refresh_value_set_back_does_not_reopen_that_refresh(tmp_path: Path) -> None:
+    """Q1, Q2, then a commit back at Q1 with a tier change, then Q3: Q1 ends before Q2 starts,
+    Q2 lists only its own change, and Q3 holds the tier change and says why."""
+    path = tmp_path / "repo"
+    copy_tree(Path(__file__).resolve().parent / "fixtures" / "history" / "v1" / "specs",
+              path / "specs")
+    book = path / "specs" / "playbook.yml"
+    seg = path / "specs" / "segments" / "multi-entity-close.yml"
+    git(path, "init", "-q", "-b", "main")
+    shas = []
+    for refresh, edit in (("2026-Q1", None), ("2026-Q2", ("owner: ", "owner: Dana Ortiz; ")),
+                          ("2026-Q1", ("tier: 2", "tier: 1")), ("2026-Q3", None)):
+        text = re.sub(r"(?m)^refresh: .*$", f"refresh: {refresh}", book.read_text())
+        book.write_text(text.replace(*edit) if edit and edit[0] == "owner: " else text)
+        if edit and edit[0] == "tier: 2":
+            seg.write_text(seg.read_text().replace(*edit))
+        git(path, "add", "-A")
+        git(path, "commit", "-q", "-m", f"refresh {refresh}")
+        shas.append(git(path, "rev-parse", "--short", "HEAD"))
+    current = load_playbook(path / "specs").playbook
+    assert current is not None
+    history = load_history(current)
+    releases = {r.refresh: r for r in history.releases}
+    assert [r.refresh for r in history.releases] == ["2026-Q3", "2026-Q2", "2026-Q1"]
+    assert {r: releases[r].commit for r in releases} == {
+        "2026-Q1": shas[0], "2026-Q2": shas[1], "2026-Q3": shas[3]}
+    assert {c.path for c in releases["2026-Q2"].changes} == {"refresh", "owner"}
+    assert "tier" in {c.path for c in releases["2026-Q3"].changes}
+    note = releases["2026-Q3"].note or ""
+    assert f"Includes commit `{shas[2]}`" in note
+    assert "set `refresh` back to 2026-Q1 after 2026-Q2 had started" in note

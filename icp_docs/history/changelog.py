@@ -1,9 +1,11 @@
 """The refresh history of a playbook, read from git: what the change log page shows.
 
 No ceremony beyond editing ``refresh:`` in playbook.yml: a refresh's final state is the last
-commit (on the first-parent line) whose playbook.yml has that refresh value. Each refresh is
-compared with the previous refresh's final state; "Unreleased" is what the working tree holds
-beyond the newest refresh's final state.
+commit (on the first-parent line) whose playbook.yml has that refresh value, before a later
+refresh value first appears. Each refresh is compared with the previous refresh's final state;
+"Unreleased" is what the working tree holds beyond the newest refresh's final state. A commit
+that sets the value back to an earlier refresh (a revert, a typo) does not reopen that refresh:
+its changes count in the next refresh, whose note says so.
 
 A folder outside git or a shallow clone is not an error: :attr:`History.warning` says what is
 missing, and the history holds what is known. In ``mkdocs serve`` the committed part is cached
@@ -154,7 +156,7 @@ def _read_history(root: Path, folder: str, head: str, jobs: int) -> _Committed:
     warning = ("This is a shallow clone, so only the refreshes in the fetched history are "
                "shown. Clone with the full history (fetch-depth: 0) to see them all."
                if shallow else None)
-    finals = _finals(commits)
+    finals, strays = _finals(commits)
     loaded = load_commits(root, [c.sha for c in finals.values()], folder, jobs=jobs)
     states = {r: loaded[c.sha] for r, c in finals.items()}
     order = sorted(finals, reverse=True)
@@ -163,6 +165,7 @@ def _read_history(root: Path, folder: str, head: str, jobs: int) -> _Committed:
         previous = order[i + 1] if i + 1 < len(order) else None
         releases.append(_release(refresh, finals[refresh], states[refresh], previous,
                                  states.get(previous or ""), shallow))
+    releases = _note_strays(releases, commits, finals, strays)
     newest = states[order[0]].playbook if order else None
     if not order and warning is None:
         warning = (f"No commit of {folder}/playbook.yml has a refresh value yet, so there is "
@@ -173,14 +176,47 @@ def _read_history(root: Path, folder: str, head: str, jobs: int) -> _Committed:
     return _Committed(tuple(releases), newest, warning, labels)
 
 
-def _finals(commits: list[SpecCommit]) -> dict[str, SpecCommit]:
-    """Refresh value -> its final state: the newest commit that has it (commits: newest
-    first)."""
+def _finals(commits: list[SpecCommit]
+            ) -> tuple[dict[str, SpecCommit], list[tuple[SpecCommit, str]]]:
+    """Refresh value -> its final state, and the commits that set the value back, each with
+    the refresh that had started (commits: newest first).
+
+    The final state is the newest commit with the value before a later value first appears:
+    otherwise a value that comes back would put an old refresh's final state after a newer
+    one's, and the newer refresh would list changes that were never made in it.
+    """
     finals: dict[str, SpecCommit] = {}
-    for commit in commits:
-        if commit.refresh is not None and commit.refresh not in finals:
+    strays: list[tuple[SpecCommit, str]] = []
+    for commit in reversed(commits):  # oldest first
+        if commit.refresh is None:
+            continue
+        if finals and commit.refresh < max(finals):
+            strays.append((commit, max(finals)))
+        else:
             finals[commit.refresh] = commit
-    return finals
+    return finals, strays
+
+
+def _note_strays(releases: list[Release], commits: list[SpecCommit],
+                 finals: dict[str, SpecCommit],
+                 strays: list[tuple[SpecCommit, str]]) -> list[Release]:
+    """Say, on the refresh that holds their changes, which commits set the value back."""
+    if not strays:
+        return releases
+    age = {c.sha: i for i, c in enumerate(commits)}  # 0: the newest
+    notes: dict[str, list[str]] = {}
+    for stray, started in strays:
+        later = [r for r, c in finals.items() if age[c.sha] < age[stray.sha]]
+        if later:
+            notes.setdefault(min(later), []).append(
+                f"Includes commit `{stray.short}`, which set `refresh` back to {stray.refresh} "
+                f"after {started} had started: its changes count in this refresh.")
+        else:
+            notes.setdefault(max(finals), []).append(
+                f"Commit `{stray.short}`, after this refresh, set `refresh` back to "
+                f"{stray.refresh}: its changes belong to no refresh yet.")
+    return [replace(r, note=" ".join(filter(None, [r.note, *notes.get(r.refresh or "", [])])))
+            if r.refresh in notes else r for r in releases]
 
 
 def _release(refresh: str, commit: SpecCommit, state: LoadResult, previous: str | None,

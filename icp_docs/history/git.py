@@ -20,8 +20,10 @@ __all__ = [
     "TreeEntry",
     "git",
     "head_sha",
+    "is_folder",
     "is_shallow",
     "last_revisions",
+    "merge_base",
     "read_blobs",
     "read_refresh",
     "resolve",
@@ -117,6 +119,27 @@ def resolve(repo: Path, rev: str) -> str:
     except GitError:
         raise GitError(f"unknown revision '{rev}' (not a commit, branch or tag in "
                        f"{repo})") from None
+
+
+def merge_base(repo: Path, left: str, right: str) -> str:
+    """The full sha of the best common ancestor of two commits (full shas), as ``git diff
+    left...right`` compares from; :class:`GitError` when they share no commit."""
+    try:
+        out = git(repo, "merge-base", "--end-of-options", left, right).decode().strip()
+    except GitError:
+        out = ""
+    if not out:
+        raise GitError(f"{left[:7]} and {right[:7]} have no commit in common (no merge base)")
+    return out
+
+
+def is_folder(repo: Path, rev: str, folder: str) -> bool:
+    """Whether ``folder`` (a path from the repository root) is a folder at ``rev``."""
+    base = folder.strip("/")
+    if base in ("", "."):
+        return True
+    found = _objects(repo, [f"{rev}:{base}"]).get(f"{rev}:{base}")
+    return found is not None and found[0] == b"tree"
 
 
 def last_revisions(repo_dir: Path, files: Sequence[Path]) -> dict[Path, str]:

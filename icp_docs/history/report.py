@@ -12,13 +12,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from ..diagnostics import Diagnostic, format_all
 from ..spec.load import Playbook
 from .changes import Change, Impact, badge
 from .text import inert
 
-__all__ = ["Comparison", "Format", "compare", "group", "render", "summary"]
+__all__ = ["Comparison", "Failure", "Format", "compare", "group", "render", "render_failure",
+           "summary"]
 
 Format = Literal["markdown", "json", "text", "github"]
+_MAX_LISTED = 50  # errors listed in a pull-request comment; the rest are counted
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,22 @@ class Comparison:
     @property
     def segments(self) -> list[str]:
         return list(dict.fromkeys(c.segment for c in self.changes if c.segment is not None))
+
+
+@dataclass(frozen=True)
+class Failure:
+    """The specs on one side could not be compared: the side (``base`` or ``head``), where
+    they are, for a sentence (``at main (1a2b3c4)``, ``in the working tree``), and their
+    errors."""
+
+    side: Literal["base", "head"]
+    where: str
+    errors: list[Diagnostic]
+
+    @property
+    def sentence(self) -> str:
+        count = len(self.errors)
+        return f"the specs {self.where} have {count} error{'s' * (count != 1)}"
 
 
 def compare(old: Playbook, new: Playbook, base: str, head: str) -> Comparison:
@@ -128,3 +147,35 @@ def heading(segment: str | None, labels: dict[str, str]) -> str:
 
 def _code(text: str) -> str:
     return f"<code>{inert(text)}</code>"
+
+
+def render_failure(base: str, head: str, failures: list[Failure], style: Format) -> str:
+    """Why nothing was compared, as a document in ``style``: the PR comment, the annotations
+    or the JSON a script reads must say so instead of being empty."""
+    errors = [d for f in failures for d in f.errors]
+    said = "; ".join(f.sentence for f in failures)
+    if style == "json":
+        data = {"base": base, "head": head, "compared": False,
+                "errors": [{"side": f.side, **d.as_dict()} for f in failures for d in f.errors]}
+        return json.dumps(data, indent=2, ensure_ascii=False)
+    if style == "github":
+        lines = [format_all(errors, "github")] if errors else []
+        lines.append(f"::error title=ICP diff {base} -> {head}::cannot diff: {said}")
+        return "\n".join(lines)
+    if style == "markdown":
+        return _markdown_failure(base, head, failures)
+    return f"{base} -> {head}: cannot diff: {said}"
+
+
+def _markdown_failure(base: str, head: str, failures: list[Failure]) -> str:
+    out = [f"### ICP changes: {_code(base)} → {_code(head)}", ""]
+    for failure in failures:
+        out += [f"**Not compared**: {inert(failure.sentence)}, listed below. The diff shows "
+                "the changes once they are fixed.", ""]
+        listed = sorted(failure.errors)[:_MAX_LISTED]
+        out += [f"- {_code(f'{d.path}:{d.line}:{d.column}')} {d.code.value}: "
+                f"{inert(f'{d.field}: {d.message}' if d.field else d.message)}" for d in listed]
+        if len(failure.errors) > len(listed):
+            out.append(f"- and {len(failure.errors) - len(listed)} more")
+        out.append("")
+    return "\n".join(out)

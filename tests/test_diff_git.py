@@ -1,0 +1,179 @@
+"""``icp-docs diff`` on real git repositories: ranges, shallow clones, a mistyped ``--specs``,
+and invalid specs reported in the chosen format, at the revision that holds them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import copy_tree
+from fixtures.history.repo import git
+
+HISTORY = Path(__file__).resolve().parent / "fixtures" / "history"
+SEG = "specs/segments/multi-entity-close.yml"
+
+
+def _diff(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run([sys.executable, "-m", "icp_docs", "diff", *args], cwd=repo, text=True,
+                          capture_output=True, check=False)
+    assert "Traceback" not in done.stdout + done.stderr
+    return done
+
+
+def _commit(repo: Path, message: str) -> str:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message)
+    return git(repo, "rev-parse", "HEAD")
+
+
+def _specs(repo: Path, version: str) -> None:
+    copy_tree(HISTORY / version / "specs", repo / "specs", dirs_exist_ok=True)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """main: v1, then v3 (two commits with specs)."""
+    path = tmp_path / "repo"
+    path.mkdir()
+    git(path, "init", "-q", "-b", "main")
+    (path / "README.md").write_text("# Playbook\n")
+    _specs(path, "v1")
+    _commit(path, "v1")
+    _specs(path, "v3")
+    _commit(path, "v3")
+    return path
+
+
+def _changes(done: subprocess.CompletedProcess[str]) -> list[dict[str, object]]:
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)["changes"]  # type: ignore[no-any-return]
+
+
+def test_a_shallow_clone_says_how_to_fetch_the_history(repo: Path, tmp_path: Path) -> None:
+    assert "shallow clone" not in _diff(repo, "HEAD~5").stderr  # a full clone: just unknown
+    shallow = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow)],
+                   check=True, capture_output=True)
+    for rev in ("HEAD~1", "1234567"):
+        done = _diff(shallow, rev)
+        assert done.returncode == 2
+        assert f"unknown revision '{rev}'" in done.stderr
+        assert "This is a shallow clone, so earlier commits are not here" in done.stderr
+        assert "git fetch --unshallow" in done.stderr and "fetch-depth: 0" in done.stderr
+
+
+def test_ranges_read_as_git_reads_them(repo: Path) -> None:
+    git(repo, "checkout", "-q", "-b", "feature", "HEAD~1")  # feature starts from v1
+    book = repo / "specs" / "playbook.yml"
+    book.write_text(book.read_text().replace("refresh: 2026-Q2", "refresh: 2026-Q3"))
+    _commit(repo, "feature: bump the refresh")
+    git(repo, "checkout", "-q", "main")
+    # A...B: from the merge base (v1) to the branch: only the branch's own change, as a pull
+    # request shows it, not v3's changes that main has since.
+    done = _diff(repo, "main...feature", "--format", "json")
+    changes = _changes(done)
+    assert [c["path"] for c in changes] == ["refresh"]
+    data = json.loads(done.stdout)
+    fork = git(repo, "merge-base", "main", "feature")[:7]
+    assert data["base"] == f"merge base of main and feature ({fork})"
+    assert data["head"].startswith("feature (")
+    # A..B: the two ends themselves, the same as giving them apart.
+    assert _changes(_diff(repo, "main..feature", "--format", "json")) == \
+        _changes(_diff(repo, "main", "feature", "--format", "json"))
+    assert len(_changes(_diff(repo, "main..feature", "--format", "json"))) > 1
+    # An empty end is HEAD, as in git.
+    assert _changes(_diff(repo, "HEAD~1..", "--format", "json")) == \
+        _changes(_diff(repo, "HEAD~1", "HEAD", "--format", "json"))
+
+
+def test_a_range_and_a_head_is_bad_usage(repo: Path) -> None:
+    done = _diff(repo, "main~1...main", "main")
+    assert done.returncode == 2
+    assert "'main~1...main' is already a range" in done.stderr
+
+
+def test_a_range_without_common_history_is_bad_usage(repo: Path) -> None:
+    git(repo, "checkout", "-q", "--orphan", "other")
+    _commit(repo, "unrelated")
+    done = _diff(repo, "main...other")
+    assert done.returncode == 2 and "no commit in common" in done.stderr
+
+
+@pytest.mark.parametrize("specs", ["nonexist", "README.md"])
+def test_a_specs_folder_at_neither_revision_is_bad_usage(repo: Path, specs: str) -> None:
+    done = _diff(repo, "HEAD~1", "HEAD", "--specs", specs)
+    assert done.returncode == 2, done.stderr
+    assert f"no specs folder '{specs}' at HEAD~1 (" in done.stderr
+    assert ") or HEAD (" in done.stderr
+    assert "no playbook.yml" not in done.stderr
+
+
+def test_specs_deleted_at_head_are_still_an_error_of_the_specs(repo: Path) -> None:
+    git(repo, "rm", "-q", "-r", "specs")
+    _commit(repo, "drop the specs")
+    done = _diff(repo, "HEAD~1", "HEAD")
+    assert done.returncode == 1 and "no playbook.yml" in done.stderr
+
+
+@pytest.fixture
+def broken(repo: Path) -> tuple[Path, str]:
+    """A commit whose segment has a YAML error on a line the working tree does not have."""
+    seg = repo / SEG
+    lines = len(seg.read_text().splitlines())
+    seg.write_text(seg.read_text() + "extra: [unclosed, `inject` <b>x</b>\n")
+    sha = _commit(repo, "broken")
+    _specs(repo, "v3")  # the working tree is fixed again, and shorter
+    assert len(seg.read_text().splitlines()) == lines
+    return repo, sha[:7]
+
+
+def test_errors_at_a_revision_point_into_that_revision(broken: tuple[Path, str]) -> None:
+    repo, sha = broken
+    done = _diff(repo, "HEAD~1", "HEAD")
+    assert done.returncode == 1 and done.stdout == ""
+    assert f"\n{sha}:{SEG}:" in "\n" + done.stderr  # git's rev:path, as `git show` takes it
+    assert f"cannot diff: the specs at HEAD ({sha}) have 1 error" in done.stderr
+    (repo / SEG).write_text((repo / SEG).read_text() + "extra: [\n")
+    done = _diff(repo, "HEAD~1")  # the working tree: its own files, and a sentence
+    assert done.returncode == 1
+    assert f"\n{SEG}:" in "\n" + done.stderr
+    assert "cannot diff: the specs in the working tree have 1 error" in done.stderr
+
+
+def test_errors_in_json(broken: tuple[Path, str]) -> None:
+    repo, sha = broken
+    done = _diff(repo, "HEAD~1", "HEAD", "--format", "json")
+    assert done.returncode == 1
+    assert "cannot diff" in done.stderr
+    data = json.loads(done.stdout)
+    assert data["compared"] is False and "changes" not in data
+    assert data["head"] == f"HEAD ({sha})"
+    [error] = data["errors"]
+    assert error["side"] == "head" and error["code"] == "E001" and error["severity"] == "error"
+    assert error["path"] == f"{sha}:{SEG}" and error["line"] > 1 and error["column"] > 0
+    assert {"field", "message", "rule"} <= set(error)
+
+
+def test_errors_as_github_annotations(broken: tuple[Path, str]) -> None:
+    repo, sha = broken
+    done = _diff(repo, "HEAD~1", "HEAD", "--format", "github")
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith(f"::error file={sha}%3A{SEG},line=")
+    assert lines[-1].startswith("::error title=ICP diff ")
+    assert lines[-1].endswith(f"::cannot diff: the specs at HEAD ({sha}) have 1 error")
+
+
+def test_errors_in_the_pull_request_comment(broken: tuple[Path, str]) -> None:
+    repo, sha = broken
+    done = _diff(repo, "HEAD~1", "HEAD", "--format", "markdown")
+    assert done.returncode == 1
+    out = done.stdout
+    assert out.startswith("### ICP changes: ")
+    assert f"**Not compared**: the specs at HEAD ({sha}) have 1 error" in out
+    assert f"- <code>{sha}&#58;{SEG.replace('_', '&#95;')}&#58;" in out
+    assert "E001" in out
+    assert "<b>" not in out and "`inject`" not in out  # a spec cannot inject into the comment
