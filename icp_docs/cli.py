@@ -77,7 +77,8 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_lazy("icp_docs.render.command", "run"))
 
     p = sub.add_parser("diff", help="semantic diff between two revisions or spec folders")
-    p.add_argument("base", metavar="BASE", help="a git revision or a spec folder")
+    p.add_argument("base", metavar="BASE", help="a git revision, a range (A..B, or A...B from "
+                   "their merge base, as for a pull request) or a spec folder")
     p.add_argument("head", nargs="?", metavar="HEAD",
                    help="a git revision or spec folder (default: the working tree)")
     p.add_argument("--specs", default="specs", metavar="DIR",

@@ -8,9 +8,12 @@ stable across releases and can be switched off by code or by name.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from enum import Enum
+from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -136,12 +139,36 @@ class Diagnostic:
 
     def github(self) -> str:
         """A GitHub Actions workflow command, which becomes an annotation on the line."""
-        title = f"{self.code.value} {self.code.slug}"
         message = f"{self.field}: {self.message}" if self.field else self.message
-        return (
-            f"::{self.severity} file={_gh_prop(self.path)},line={self.line},col={self.column},"
-            f"title={_gh_prop(title)}::{_gh_data(message)}"
-        )
+        return github_command(self.severity, self.path, self.line, self.column,
+                              f"{self.code.value} {self.code.slug}", message)
+
+
+def github_command(level: str, path: str, line: int, column: int, title: str,
+                   message: str) -> str:
+    """A GitHub Actions annotation of a file's line: ``::warning file=...::message``.
+
+    GitHub reads ``file`` from the repository's root, so a path shown from the working
+    directory (a job's ``working-directory``, say) is given from the root instead.
+    """
+    return (f"::{level} file={_gh_prop(_from_repository_root(path))},line={line},"
+            f"col={column},title={_gh_prop(title)}::{_gh_data(message)}")
+
+
+@lru_cache(maxsize=1)
+def _repository_root() -> str | None:
+    from .history.git import toplevel  # only annotations need git
+
+    root = toplevel(Path.cwd())
+    return None if root is None else str(root)
+
+
+def _from_repository_root(path: str) -> str:
+    root = _repository_root()
+    if root is None or ":" in path.split("/", 1)[0]:  # outside git, or `sha:path`
+        return path
+    shown = os.path.relpath(os.path.realpath(path), root)
+    return path if shown.startswith("..") else Path(shown).as_posix()
 
 
 def _gh_data(text: str) -> str:

@@ -216,6 +216,20 @@ def test_every_error_code_is_documented() -> None:
             assert f"| `{code.value}` | `{code.slug}` |" in page, code
 
 
+def test_github_annotations_name_files_from_the_repository_root(broken: Path) -> None:
+    # A CI job with `working-directory: gtm`: GitHub still reads `file=` from the root.
+    repo = broken.parent / "repo"
+    (repo / "gtm").mkdir(parents=True)
+    (broken / "specs").rename(repo / "gtm" / "specs")
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    done = run(repo / "gtm", "validate", "specs", "--format", "github")
+    assert [line.split(",")[0] for line in done.stdout.splitlines()] == [
+        "::error file=gtm/specs/segments/payroll-ops.yml",
+        "::warning file=gtm/specs/segments/second.yml"]
+    text = run(repo / "gtm", "validate", "specs")  # the text lines stay as typed
+    assert text.stdout.startswith("specs/segments/payroll-ops.yml:4:7:")
+
+
 def test_the_program_flushes_its_output_before_its_quick_exit(broken: Path) -> None:
     # `icp-docs` ends with os._exit, skipping the interpreter's teardown: everything printed
     # must still arrive, through a pipe too, and the exit code must be main()'s.

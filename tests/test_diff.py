@@ -276,9 +276,13 @@ def test_impacts_are_ordered_and_parsed() -> None:
 
 
 @pytest.mark.parametrize("style", ["markdown", "json", "text", "github"])
-def test_output_snapshots(style: str, monkeypatch: pytest.MonkeyPatch,
+def test_output_snapshots(style: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
                           capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.chdir(HISTORY)  # paths in the output are relative to the working directory
+    # Paths in the output are relative to the working directory (annotations: to the root
+    # of the git repository, so the copy stays outside any).
+    for version in ("v1", "v3"):
+        copy_tree(HISTORY / version, tmp_path / version)
+    monkeypatch.chdir(tmp_path)
     code_ = main(["diff", "v1/specs", "v3/specs", "--format", style])
     out = capsys.readouterr().out
     assert code_ == 0

@@ -13,6 +13,7 @@ from enum import IntEnum
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from ..diagnostics import github_command
 from .text import code, focus, show
 
 if TYPE_CHECKING:
@@ -143,8 +144,8 @@ class Change:
         if style == "github":
             level = "warning" if self.impact >= Impact.TARGETING else "notice"
             title = f"ICP {self.impact.label} change in {where}"
-            return (f"::{level} file={_gh_prop(self.file)},line={self.line},col={self.column},"
-                    f"title={_gh_prop(title)}::{_gh_data(self.describe('text'))}")
+            return github_command(level, self.file, self.line, self.column, title,
+                                  self.describe("text"))
         if style == "markdown":
             return f"{badge(self.impact)} {self.describe('markdown')}"
         return f"{self.file}:{self.line}: [{self.impact.label}] {where}: {self.describe('text')}"
@@ -332,11 +333,3 @@ class EntriesChanged(Change):
 
     def _extra(self) -> dict[str, Any]:
         return {"added": list(self.added), "removed": list(self.removed)}
-
-
-def _gh_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _gh_prop(text: str) -> str:
-    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
