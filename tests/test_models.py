@@ -198,6 +198,25 @@ def test_all_problems_of_all_files_in_one_sorted_run(minimal_specs: Path) -> Non
                        "missing (is 'ownr' on line 5 meant to be it?)")
 
 
+def test_a_lost_item_dash_is_named_and_hides_no_threshold_behind_it(
+        minimal_specs: Path) -> None:
+    # Without its '- ', a criterion merges into the one before: its keys come twice.
+    apply(minimal_specs, [(S, "    - id: budget\n", "      id: budget\n")])
+    found = [(d.code, d.line, d.message) for d in load_playbook(minimal_specs).diagnostics]
+    assert (Code.DUPLICATE_KEY, 51, "duplicate key 'id' (first at line 48); YAML would keep "
+            "only the last one; is a '- ' missing where a new item begins?") in found
+    # Three criteria are left on paper, but the count is not to be trusted: no threshold error.
+    assert Code.IMPOSSIBLE_THRESHOLD not in [code for code, _, _ in found]
+
+
+def test_an_unreachable_threshold_says_how_far_to_lower_it(minimal_specs: Path) -> None:
+    apply(minimal_specs, [(S, "  criteria:\n", "  strong_at: 9\n  criteria:\n")])
+    [found] = load_playbook(minimal_specs).diagnostics
+    assert (found.code, found.field) == (Code.IMPOSSIBLE_THRESHOLD, "qualification.strong_at")
+    assert found.message.endswith("cannot be met with 4 criteria; lower it to at most 4, or "
+                                  "add criteria")
+
+
 def test_a_file_name_that_is_no_id_says_so(minimal_specs: Path) -> None:
     (minimal_specs / S).rename(minimal_specs / "segments" / "Payroll Ops.yml")
     result = load_playbook(minimal_specs, cwd=minimal_specs.parent)

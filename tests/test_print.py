@@ -439,6 +439,7 @@ def test_density_is_the_loosest_that_fits(sample: Playbook) -> None:
 def test_scoring_rule_says_the_thresholds() -> None:
     assert sheet.scoring_rule(5, 3) == "5 or more yes: strong lead; fewer than 3: disqualify"
     assert sheet.scoring_rule(3, 0) == "3 or more yes: strong lead"
+    assert sheet.scoring_rule(2, 1) == "2 or more yes: strong lead; no yes at all: disqualify"
 
 
 def test_who_and_why_now_are_short(sample: Playbook) -> None:

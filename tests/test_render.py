@@ -134,7 +134,7 @@ def test_checklist_content(pages: dict[str, Page]) -> None:
     assert "**knockout**" in page
     assert "spec revision abc1234" in page
     own = pages["playbook/segments/staffing-agencies/checklist.md"].markdown
-    assert "2 or more yes: strong lead; fewer than 1: disqualify." in own  # its overrides
+    assert "2 or more yes: strong lead; no yes at all: disqualify." in own  # its overrides
     everything = pages["playbook/checklists.md"].markdown
     assert len(re.findall(r'<div class="icp-checklist[ "]', everything)) == 2
 

@@ -75,7 +75,9 @@ def scoring_rule(strong_at: int, disqualify_below: int) -> str:
     """The rule printed under the checklist, e.g. "5 or more yes: strong lead; fewer than 3:
     disqualify"."""
     rule = f"{strong_at} or more yes: strong lead"
-    if disqualify_below > 0:
+    if disqualify_below == 1:
+        rule += "; no yes at all: disqualify"
+    elif disqualify_below > 1:
         rule += f"; fewer than {disqualify_below}: disqualify"
     return rule
 

@@ -290,8 +290,12 @@ class Builder:
         top.key = key
         if key in top.seen:
             top.duplicate = True
+            # In a list's item, a second `id:` most often begins an item whose '- ' is lost.
+            hint = "; is a '- ' missing where a new item begins?" if top.loc and \
+                isinstance(top.loc[-1], int) else ""
             self.report(mark, Code.DUPLICATE_KEY, f"duplicate key '{key}' (first at line "
-                        f"{top.seen[key]}); YAML would keep only the last one", (*top.loc, key))
+                        f"{top.seen[key]}); YAML would keep only the last one{hint}",
+                        (*top.loc, key))
             return
         top.seen[key] = mark[0]
         self.marks.extend(mark)

@@ -31,6 +31,7 @@ class SegmentFacts:
     disqualify_below: int | None = None
     validated_without_evidence: bool = False
     thresholds_known: bool = True  # False: a threshold is written but unsound, so none holds
+    criteria_known: bool = True  # False: a criterion is in error, so their count is unsure
 
     @classmethod
     def of_model(cls, seg: SegmentSpec) -> SegmentFacts:
@@ -59,6 +60,7 @@ class SegmentFacts:
             validated_without_evidence=sound.text("status") == "validated" and
             not data.get("evidence") and not sound.bad("evidence"),
             thresholds_known=q is not None and None not in given.values(),
+            criteria_known=not sound.bad("qualification.criteria"),
         )
 
 
@@ -246,14 +248,15 @@ def _thresholds(source: Source, seg: SegmentFacts, book: BookFacts | None) -> li
         (book.disqualify_below if book else None)
     out = []
     n = len(seg.criteria)
-    if strong is not None and strong > n and n:
+    if strong is not None and strong > n and n and seg.criteria_known:
         loc: tuple[str | int, ...] = ("qualification", "strong_at") \
             if seg.strong_at is not None else ("qualification", "criteria")
+        fix = f"lower it to at most {n}, or add criteria" if seg.strong_at is not None else \
+            f"add criteria, or set qualification.strong_at to at most {n}"
         origin = "" if seg.strong_at is not None else " (the playbook's default)"
         out.append(source.diagnostic(
             Code.IMPOSSIBLE_THRESHOLD, loc,
-            f"strong_at {strong}{origin} cannot be met with {n} criteria; add criteria or "
-            "set qualification.strong_at"))
+            f"strong_at {strong}{origin} cannot be met with {n} criteria; {fix}"))
     overrides = seg.strong_at is not None or seg.disqualify_below is not None
     # Defaults that clash are the playbook's problem, reported once in playbook.yml.
     if overrides and strong is not None and below is not None and below >= strong:

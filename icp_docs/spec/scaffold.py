@@ -9,7 +9,7 @@ from .models import is_slug
 TEMPLATE = """\
 # yaml-language-server: $schema=../../schema/segment.schema.json
 # A new ICP segment. Replace every TODO, then run `icp-docs validate --strict`.
-# Field reference: docs/writing-specs.md.
+# Field reference: the icp-docs guide, "Writing specs"; `icp-docs schema` has every field.
 id: {id}
 # WHO they are + WHAT they try to do; not a job title.
 label: TODO who they are, doing what they try to do
