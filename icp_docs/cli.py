@@ -66,6 +66,10 @@ def _parser() -> argparse.ArgumentParser:
     seg.add_argument("--specs", default="specs", metavar="DIR",
                      help="the specs folder (default specs)")
     seg.set_defaults(handler=cmd_new_segment)
+    book = kind.add_parser("playbook", help="a new specs folder: playbook.yml and segments/")
+    book.add_argument("--specs", default="specs", metavar="DIR",
+                      help="the specs folder to start (default specs)")
+    book.set_defaults(handler=cmd_new_playbook)
 
     p = sub.add_parser("render", help="write the generated Markdown pages for any engine")
     p.add_argument("specs", nargs="?", default="specs", metavar="SPECS_DIR")
@@ -230,13 +234,31 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_new_playbook(args: argparse.Namespace) -> int:
+    """``icp-docs new playbook``: start a specs folder; never overwrites."""
+    import datetime as dt
+
+    from .spec.scaffold import new_playbook
+
+    specs = Path(args.specs)
+    if specs.exists() and not specs.is_dir():
+        raise UsageError(f"--specs {args.specs}: not a folder")
+    try:
+        path = new_playbook(specs, dt.date.today())
+    except FileExistsError as exc:
+        print(f"icp-docs: {exc}", file=sys.stderr)
+        return 1
+    print(f"created {os.path.relpath(path)}; add segments with `icp-docs new segment ID`")
+    return 0
+
+
 def cmd_new_segment(args: argparse.Namespace) -> int:
     """``icp-docs new segment ID``: scaffold a segment file; never overwrites."""
     from .spec.scaffold import new_segment
 
     # A new tree where none is would be a playbook without playbook.yml, away from the real one.
-    specs = folder_argument(args.specs, "; run this where the specs folder is, or pass "
-                            "--specs DIR")
+    specs = folder_argument(args.specs, "; run this where the specs folder is, pass "
+                            "--specs DIR, or start one with `icp-docs new playbook`")
     try:
         path = new_segment(specs, args.id)
     except ValueError as exc:

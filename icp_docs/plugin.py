@@ -18,9 +18,10 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import File, Files, InclusionLevel, file_sort_key
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkPage
+from mkdocs.utils import nest_paths
 
 from .diagnostics import Diagnostic, format_all, summary
 from .htmlcache import RenderCache
@@ -65,6 +66,8 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
         self.scratch: site.Scratch | None = None
         self.renders = RenderCache()  # each generated page's HTML (kept across serve rebuilds)
         self.watcher = NativeWatch()
+        self.automatic_nav = False  # mkdocs.yml has no nav: on_files makes one
+        self.made_nav: list[Any] | None = None  # ... this one (serve may hand it back)
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"],
                    dirty: bool) -> None:
@@ -98,6 +101,10 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
             prefix = self.config.prefix.strip("/")
             if not site.mentions_prefix(config.nav, prefix):
                 config.nav.append({self.config.nav_title: site.nav_paths(prefix)})
+        # Without a nav in mkdocs.yml, MkDocs would list the playbook's pages by file name;
+        # on_files writes the nav MkDocs would make, with the playbook's section in order.
+        self.automatic_nav = self.config.nav and (config.nav is None or
+                                                  config.nav is self.made_nav)
         return config
 
     # After other plugins' on_files (the default priority is 0), so that a plugin that
@@ -126,7 +133,18 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
         for uri, src in print_assets.files_to_add(have).items():
             files.append(File.generated(config, uri, abs_src_path=str(src)))
         self.generated = {p.path: p.title for p in pages}
+        if self.automatic_nav:
+            config.nav = self.made_nav = self._automatic_nav(files)
         return files
+
+    def _automatic_nav(self, files: Files) -> list[Any]:
+        """MkDocs's own nav of the docs folder's pages, then the playbook's section."""
+        # MkDocs leaves these two untyped.
+        theirs = sorted((f for f in files.documentation_pages()
+                         if f.inclusion.is_in_nav()  # type: ignore[no-untyped-call]
+                         and f.src_uri not in self.generated), key=file_sort_key)
+        nav: list[Any] = nest_paths(f.src_uri for f in theirs)  # type: ignore[no-untyped-call]
+        return [*nav, {self.config.nav_title: site.nav_paths(self.config.prefix.strip("/"))}]
 
     # Last: the pages handed to the helper process are final once every plugin saw the nav.
     @event_priority(-100)

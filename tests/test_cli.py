@@ -153,6 +153,25 @@ def test_new_segment_is_valid_with_only_placeholder_warnings(minimal_specs: Path
     assert run(cwd, "validate", "--strict", "specs").returncode == 1
 
 
+def test_new_playbook_starts_a_specs_folder_from_nothing(tmp_path: Path) -> None:
+    # A newcomer's first steps, in an empty folder.
+    done = run(tmp_path, "new", "segment", "first")
+    assert done.returncode == 2 and "icp-docs new playbook" in done.stderr
+    assert run(tmp_path, "new", "playbook").returncode == 0
+    assert run(tmp_path, "new", "segment", "first").returncode == 0
+    check = run(tmp_path, "validate", "--format", "json")
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert {i["rule"] for i in json.loads(check.stdout)} == {"placeholder"}
+    book = tmp_path / "specs" / "playbook.yml"
+    mine = book.read_text().replace("TODO what we sell", "Mine")
+    book.write_text(mine)
+    again = run(tmp_path, "new", "playbook")
+    assert again.returncode == 1 and "already exists" in again.stderr
+    assert book.read_text() == mine
+    (tmp_path / "a-file").write_text("")
+    assert run(tmp_path, "new", "playbook", "--specs", "a-file").returncode == 2
+
+
 @pytest.mark.parametrize("existing", ["fresh-start.yml", "fresh-start.yaml"])
 def test_new_segment_never_overwrites(minimal_specs: Path, existing: str) -> None:
     target = minimal_specs / "segments" / existing

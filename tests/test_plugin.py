@@ -184,6 +184,15 @@ def test_options_prefix_overrides_and_automatic_nav(tmp_path: Path) -> None:
     home = (site / "index.html").read_text()
     assert 'href="gtm/icp/journey/"' in home  # the automatic nav lists the bounded pages
     assert "personas/cfo/" not in home
+    # ... in the order the guide gives, after the docs' own pages, not by file name.
+    links = re.findall(r'href="(gtm/icp/[\w/-]*)" class="md-nav__link', home)
+    assert list(dict.fromkeys(links)) == [
+        "gtm/icp/", "gtm/icp/segments/", "gtm/icp/checklists/", "gtm/icp/anti-icp/",
+        "gtm/icp/journey/", "gtm/icp/changelog/"]
+    labels = {re.sub(r"<[^>]+>|\s+", "", m) for m in
+              re.findall(r'href="gtm/icp/" class="md-nav__link[^>]*>(.*?)</a>', home, re.S)}
+    # The section itself (navigation.indexes) or "Overview"; never the product's name.
+    assert labels and labels <= {"Playbook", "Overview"}, labels
     assert not (root / "docs/gtm").exists()
 
 

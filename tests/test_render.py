@@ -322,7 +322,7 @@ def test_site_decisions() -> None:
     """The plugin's choices, as pure functions (no MkDocs)."""
     assert site.mentions_prefix(["index.md", {"Playbook": ["playbook/journey.md"]}], "playbook")
     assert not site.mentions_prefix(["index.md", {"Guide": ["guide/playbook.md"]}], "playbook")
-    assert site.nav_paths("gtm") == ["gtm/index.md", "gtm/segments/index.md",
+    assert site.nav_paths("gtm") == [{"Overview": "gtm/index.md"}, "gtm/segments/index.md",
                                      "gtm/checklists.md", "gtm/anti-icp.md", "gtm/journey.md",
                                      "gtm/changelog.md"]
     missing = site.missing_extensions(["admonition", {"toc": {}}, "pymdownx.tasklist"],

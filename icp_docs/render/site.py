@@ -60,17 +60,18 @@ def mentions_prefix(nav: Any, prefix: str) -> bool:
     return False
 
 
-def nav_paths(prefix: str) -> list[str]:
-    """The pages of the playbook's nav section: a bounded list (overview, segments,
-    checklists, anti-ICP, journey, change log), whatever the number of segments.
+def nav_paths(prefix: str) -> list[str | dict[str, str]]:
+    """The pages of the playbook's nav section, as ``nav`` in mkdocs.yml lists them: a
+    bounded list (overview, segments, checklists, anti-ICP, journey, change log), whatever
+    the number of segments. The overview is "Overview" there, not the product's name.
 
     Material renders the whole nav into every page, so a nav that grew with the segments
     would make the build grow with the square of the page count. Segment, persona and
     checklist pages are reached from the overview and the segment pages instead.
     """
     paths = Paths(prefix)
-    return [paths.overview(), paths.segments(), paths.checklists(), paths.anti_icp(),
-            paths.journey(), paths.changelog()]
+    return [{"Overview": paths.overview()}, paths.segments(), paths.checklists(),
+            paths.anti_icp(), paths.journey(), paths.changelog()]
 
 
 def edit_path(source: Path, docs_dir: Path) -> str:

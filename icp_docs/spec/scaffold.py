@@ -1,7 +1,8 @@
-"""``icp-docs new segment ID``: a valid, commented segment file to start from."""
+"""``icp-docs new playbook`` and ``new segment ID``: valid, commented spec files to start from."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from .models import is_slug
@@ -73,6 +74,52 @@ qualification:           # the seller's checklist; a "no" on a knockout disquali
   strong_at: 4
   disqualify_below: 2
 """
+
+
+PLAYBOOK_TEMPLATE = """\
+# yaml-language-server: $schema=../schema/playbook.schema.json
+# The company-level facts of the ICP playbook, shared by every segment in segments/.
+# Replace every TODO, add segments with `icp-docs new segment ID`, then run
+# `icp-docs validate --strict`. Field reference: the icp-docs guide, "Writing specs".
+product: TODO what we sell, in a few words
+refresh: {refresh}        # the quarterly refresh these specs are at: YYYY-Qn
+reviewed_on: {today}   # when the owner last reviewed the whole playbook
+owner: TODO name, role     # who keeps the playbook true
+currency: USD              # ISO 4217 code for money fields
+
+summary:
+  buyer: TODO who buys, and what they are trying to get done
+  sales_motion: TODO how a deal runs, from first touch to signature
+  buying_committee: true   # several people decide (false: one person does)
+  common_ground: TODO what every segment has in common
+
+# Who looks like a customer but is not one, whichever segment they resemble.
+anti_icp:
+  - name: TODO the look-alike
+    looks_like: TODO why they seem a fit
+    why_not: TODO why they are not
+    signals:
+      - TODO how a seller spots them early
+
+# Without journey_stages, the ten stages of the customer journey are used.
+qualification:
+  strong_at: 5             # this many yes answers: a strong lead
+  disqualify_below: 3      # fewer yes answers: disqualify
+"""
+
+
+def new_playbook(specs_dir: Path, today: dt.date) -> Path:
+    """Create ``specs_dir/playbook.yml`` (and ``segments/`` beside it); never overwrites
+    (FileExistsError)."""
+    for name in ("playbook.yml", "playbook.yaml"):
+        if (specs_dir / name).exists():
+            raise FileExistsError(f"{specs_dir / name} already exists; not overwriting it")
+    (specs_dir / "segments").mkdir(parents=True, exist_ok=True)
+    path = specs_dir / "playbook.yml"
+    refresh = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+    with path.open("x", encoding="utf-8") as fh:  # "x": fail rather than clobber a racing write
+        fh.write(PLAYBOOK_TEMPLATE.format(refresh=refresh, today=today.isoformat()))
+    return path
 
 
 def new_segment(specs_dir: Path, segment_id: str) -> Path:
