@@ -23,7 +23,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkPage
 from mkdocs.utils import nest_paths
 
-from .diagnostics import Diagnostic, format_all, summary
+from .diagnostics import Diagnostic, summary
 from .htmlcache import RenderCache
 from .lint import check
 from .printing import assets as print_assets
@@ -269,8 +269,9 @@ def _material_icons(config: MkDocsConfig) -> None:
 
 
 def _failure(diagnostics: list[Diagnostic], *, strict: bool) -> str:
+    # Each problem has been logged on its own line just before: name them, do not repeat.
     failing = [d for d in diagnostics if strict or d.severity == "error"]
-    return f"icp: the specs have {summary(failing)}:\n{format_all(failing)}"
+    return f"icp: the specs have {summary(failing)} (listed above); the build stops"
 
 
 def _history(playbook: Playbook, jobs: int) -> tuple[Any, dict[str, str] | None]:

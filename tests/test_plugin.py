@@ -156,7 +156,8 @@ def test_spec_error_fails_even_without_strict(tmp_path: Path) -> None:
     done = mkdocs_build(root / "mkdocs.yml", tmp_path / "site")
     assert done.returncode == 1
     assert "specs/segments/staffing-agencies.yml:4:7: error[E010]: tier:" in done.stderr
-    assert "icp: the specs have 1 error, 0 warnings" in done.stderr
+    assert "icp: the specs have 1 error, 0 warnings (listed above)" in done.stderr
+    assert done.stderr.count("error[E010]") == 1  # each problem said once
     assert "Traceback" not in done.stderr
     (root / "specs/playbook.yml").unlink()
     done = mkdocs_build(root / "mkdocs.yml", tmp_path / "site")
