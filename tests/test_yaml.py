@@ -203,6 +203,9 @@ def test_field_paths_read_like_the_yaml() -> None:
     ("id: a\nlist:\n  -\tb\n", 3, 4, "indent with spaces, not tabs"),
     ("id: a\nlabel: b\n  tier: 1\n", 3, 7, "indent this line as the keys around it"),
     ("a:\n  - b\n c: d\n", 3, 2, "not indented as the keys"),
+    ("id: a\ndetail: Note: single sites\n", 2, 13, "inside the value: put the whole value in "
+     "quotes"),
+    ("id: a\nlist:\n  - detail: Note: x\n", 3, 17, "inside the value"),
     ('id: a\nnotes: "He said "hi""\n', 2, 18, "text goes on after the value has ended"),
     ("id: a\nx: 'it's'\n", 2, 8, "text goes on after the value has ended"),
     ('id: a\nlabel: "abc\n', 2, 8, "is not closed (read on to the end of the file)"),

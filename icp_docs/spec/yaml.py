@@ -191,6 +191,11 @@ def _syntax(exc: yaml.MarkedYAMLError, text: str, last: Any = None) -> tuple[int
     if found is not None and _char_at(text, found.line, found.column) == "\t":
         return line, col, "a tab character here; indent with spaces, not tabs"
     if problem == "mapping values are not allowed in this context":
+        before = _line(text, at.line)[:at.column] if at else ""
+        if ": " in before.lstrip(" -"):
+            # `detail: Note: ...`: the value itself holds a ': '.
+            return line, col, ("a second ': ' on this line, inside the value: put the whole "
+                               "value in quotes, like key: \"Note: ...\"")
         return line, col, ("a ':' here where a value goes: indent this line as the keys "
                            "around it, or put the text in quotes")
     if problem in ("did not find expected key", "did not find expected '-' indicator"):
@@ -235,14 +240,19 @@ def _quoted_from_afar(last: Any, found: Any) -> tuple[int, int] | None:
 
 def _indent(text: str, line: int) -> int:
     """How many spaces a 0-based line starts with."""
-    lines = text.split("\n", line + 1)
-    return len(lines[line]) - len(lines[line].lstrip(" ")) if line < len(lines) else 0
+    words = _line(text, line)
+    return len(words) - len(words.lstrip(" "))
 
 
 def _char_at(text: str, line: int, column: int) -> str:
     """The character at a 0-based line and column, or "" past the text."""
+    return _line(text, line)[column:column + 1]
+
+
+def _line(text: str, line: int) -> str:
+    """A 0-based line of the text, or "" past its end."""
     lines = text.split("\n", line + 1)
-    return lines[line][column:column + 1] if line < len(lines) else ""
+    return lines[line] if line < len(lines) else ""
 
 
 def _bad_character(text: str) -> tuple[int, int, int]:
