@@ -10,7 +10,6 @@ and each error gets a message, a code and the line and column to blame.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import types
 import typing
@@ -108,6 +107,14 @@ def _is_branch(part: str) -> bool:
         "[" in part or "-" in part
 
 
+def _closest(name: str, names: Sequence[str]) -> str | None:
+    """The name ``name`` was most likely meant as: a typo of one of ``names``."""
+    import difflib  # only a misspelt field needs it
+
+    found = difflib.get_close_matches(name, names, n=1, cutoff=0.7)
+    return found[0] if found else None
+
+
 def _misspelt(doc: Document, e: _Error, errors: list[_Error], found: Diagnostic) -> Diagnostic:
     """A missing field's message points at an unknown field next to it with a name close to
     its own: most likely the same field, misspelt."""
@@ -116,12 +123,12 @@ def _misspelt(doc: Document, e: _Error, errors: list[_Error], found: Diagnostic)
     name, parent = str(e.loc[-1]), e.loc[:-1]
     near = {str(o.loc[-1]): o.loc for o in errors
             if o.kind == "extra_forbidden" and o.loc[:-1] == parent}
-    meant = difflib.get_close_matches(name, list(near), n=1, cutoff=0.7)
-    if not meant:
+    meant = _closest(name, list(near)) if near else None
+    if meant is None:
         return found
-    line = doc.positions.of(near[meant[0]], key=True)[0]
+    line = doc.positions.of(near[meant], key=True)[0]
     return Diagnostic(found.path, found.line, found.column, found.code, found.field,
-                      f"{found.message} (is '{meant[0]}' on line {line} meant to be it?)")
+                      f"{found.message} (is '{meant}' on line {line} meant to be it?)")
 
 
 def _union(doc: Document, at: Loc, group: list[_Error],
@@ -156,10 +163,10 @@ def _diagnostic(doc: Document, e: _Error, model: type[BaseModel] | None = None) 
     kind, loc = e.kind, e.loc
     message = explain(kind, e.raw, loc)
     if kind == "extra_forbidden":
-        meant = difflib.get_close_matches(str(loc[-1]), _fields_at(model, loc[:-1]), n=1,
-                                          cutoff=0.7) if model is not None and loc else []
-        if meant:
-            message = f"unknown field '{loc[-1]}': did you mean '{meant[0]}'?"
+        meant = _closest(str(loc[-1]), _fields_at(model, loc[:-1])) \
+            if model is not None and loc else None
+        if meant is not None:
+            message = f"unknown field '{loc[-1]}': did you mean '{meant}'?"
         code, line_col = Code.UNKNOWN_FIELD, doc.positions.of(loc, key=True)
     elif kind == "missing":
         code, line_col = Code.MISSING_FIELD, doc.positions.of(loc[:-1])
