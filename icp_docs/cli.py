@@ -241,8 +241,9 @@ def cmd_new_playbook(args: argparse.Namespace) -> int:
     from .spec.scaffold import new_playbook
 
     specs = Path(args.specs)
-    if specs.exists() and not specs.is_dir():
-        raise UsageError(f"--specs {args.specs}: not a folder")
+    for folder in (specs, specs / "segments"):
+        if folder.exists() and not folder.is_dir():
+            raise UsageError(f"{folder}: a file where the specs need a folder")
     try:
         path = new_playbook(specs, dt.date.today())
     except FileExistsError as exc:

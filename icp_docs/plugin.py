@@ -144,7 +144,17 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
                          if f.inclusion.is_in_nav()  # type: ignore[no-untyped-call]
                          and f.src_uri not in self.generated), key=file_sort_key)
         nav: list[Any] = nest_paths(f.src_uri for f in theirs)  # type: ignore[no-untyped-call]
-        return [*nav, {self.config.nav_title: site.nav_paths(self.config.prefix.strip("/"))}]
+        prefix = self.config.prefix.strip("/")
+        ours = site.nav_paths(prefix)
+        # Pages of the docs folder in the playbook's folder (docs/playbook/notes.md) make a
+        # section of their own: the playbook's pages go first in it, not in a second one.
+        section = _section_of(nav, prefix + "/")
+        if section is None:
+            return [*nav, {self.config.nav_title: ours}]
+        [(_, children)] = section.items()  # MkDocs names it after the folder: "Icp"
+        section.clear()
+        section[self.config.nav_title] = [*ours, *children]
+        return nav
 
     # Last: the pages handed to the helper process are final once every plugin saw the nav.
     @event_priority(-100)
@@ -266,6 +276,26 @@ def _material_icons(config: MkDocsConfig) -> None:
     config.mdx_configs["pymdownx.emoji"] = {
         "emoji_index": emoji.twemoji, "emoji_generator": emoji.to_svg,
     }
+
+
+def _section_of(nav: list[Any], folder: str) -> dict[str, Any] | None:
+    """The innermost nav section (``{title: entries}``) holding only pages inside folder."""
+    for item in nav:
+        if isinstance(item, dict) and _all_under(item, folder):
+            [children] = item.values()
+            if isinstance(children, list):
+                return _section_of(children, folder) or item
+    return None
+
+
+def _all_under(item: Any, folder: str) -> bool:
+    """Whether every page of a nav entry (a path, or a section of them) is inside folder."""
+    if isinstance(item, str):
+        return item.startswith(folder)
+    if isinstance(item, dict):
+        return all(_all_under(child, folder) for value in item.values()
+                   for child in (value if isinstance(value, list) else [value]))
+    return False
 
 
 def _failure(diagnostics: list[Diagnostic], *, strict: bool) -> str:

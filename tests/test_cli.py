@@ -172,6 +172,24 @@ def test_new_playbook_starts_a_specs_folder_from_nothing(tmp_path: Path) -> None
     assert run(tmp_path, "new", "playbook", "--specs", "a-file").returncode == 2
 
 
+@pytest.mark.parametrize("segment_id", ["123", "true", "null", "0x1f"])
+def test_new_segment_quotes_an_id_yaml_would_read_as_no_text(minimal_specs: Path,
+                                                             segment_id: str) -> None:
+    cwd = minimal_specs.parent
+    assert run(cwd, "new", "segment", segment_id).returncode == 0
+    check = run(cwd, "validate", "--format", "json", "specs")
+    assert check.returncode == 0, check.stdout
+    assert {i["rule"] for i in json.loads(check.stdout)} == {"placeholder"}
+
+
+def test_new_playbook_refuses_a_file_where_a_folder_goes(tmp_path: Path) -> None:
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "segments").write_text("mine")
+    done = run(tmp_path, "new", "playbook")
+    assert done.returncode == 2 and "a file where the specs need a folder" in done.stderr
+    assert not (tmp_path / "specs" / "playbook.yml").exists()
+
+
 @pytest.mark.parametrize("existing", ["fresh-start.yml", "fresh-start.yaml"])
 def test_new_segment_never_overwrites(minimal_specs: Path, existing: str) -> None:
     target = minimal_specs / "segments" / existing

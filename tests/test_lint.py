@@ -175,6 +175,14 @@ def test_no_segments_leaves_broken_segment_files_to_their_errors(minimal_specs: 
     assert [(d.path, d.code) for d in result.diagnostics] == [(S, Code.WRONG_VALUE)]
 
 
+def test_unread_file_beside_its_namesake_says_to_merge(minimal_specs: Path) -> None:
+    (minimal_specs / "segments" / "payroll-ops.YML").write_text((minimal_specs / S).read_text())
+    [found] = check(minimal_specs, today=TODAY, cwd=minimal_specs).diagnostics
+    assert found.code == Code.UNREAD_FILE
+    assert found.message.endswith("rename it to payroll-ops.yml, but segments/ has a "
+                                  "payroll-ops segment already: merge the two files")
+
+
 def test_every_rule_has_a_case_and_a_registered_check() -> None:
     lint_codes = {c for c in Code if c.severity == "warning"}
     assert {case[0] for case in CASES} == lint_codes

@@ -244,6 +244,14 @@ def test_a_broken_segment_leaves_the_others_usable(minimal_specs: Path) -> None:
     ("tier: 1", "tier: 4", "4 is not one of 1, 2 or 3"),
     ("tier: 1", "tier: '1'", "'1' is text, in quotes; write the number without them: tier: 1"),
     ("tier: 1", "tier: '4'", "'4' is not one of 1, 2 or 3"),
+    ("tier: 1", "tier: 2.0", "expected 1, 2 or 3, got 2.0"),
+    ("count: 12", "count: '12'", "got '12' (it is in quotes: write 12 without them)"),
+    ("count: 12", "count: '1,200'", "(it is in quotes: write 1200 without them or commas)"),
+    ("    - Germany", "    - Germany: DACH", "expected text, got a mapping (a ': ' inside the "
+     "text made it a mapping: put the whole text in quotes)"),
+    # A field written already is never what a second, unknown key was meant as.
+    ("    title: Chief Financial Officer", "    title: Chief Financial Officer\n    titles: x",
+     "unknown field 'titles' (check the spelling"),
     ("  geographies:", "  geographys:", "unknown field 'geographys': did you mean 'geographies'?"),
     ("    title: Chief Financial Officer", "    tilte: Chief Financial Officer",
      "unknown field 'tilte': did you mean 'title'?"),

@@ -171,6 +171,8 @@ def test_options_prefix_overrides_and_automatic_nav(tmp_path: Path) -> None:
     text = config.read_text().replace("nav:\n  - Home: index.md\n", "")
     config.write_text(text.replace("  - icp\n", "  - icp:\n      prefix: gtm/icp\n"))
     (root / "docs/index.md").write_text("# Fixture\n\n[Playbook](gtm/icp/index.md)\n")
+    (root / "docs/gtm/icp").mkdir(parents=True)  # the team's own page in the playbook's folder
+    (root / "docs/gtm/icp/notes.md").write_text("# Team notes\n")
     overrides = root / "overrides/icp"
     overrides.mkdir(parents=True)
     (overrides / "persona.md.jinja").write_text(
@@ -189,12 +191,12 @@ def test_options_prefix_overrides_and_automatic_nav(tmp_path: Path) -> None:
     links = re.findall(r'href="(gtm/icp/[\w/-]*)" class="md-nav__link', home)
     assert list(dict.fromkeys(links)) == [
         "gtm/icp/", "gtm/icp/segments/", "gtm/icp/checklists/", "gtm/icp/anti-icp/",
-        "gtm/icp/journey/", "gtm/icp/changelog/"]
+        "gtm/icp/journey/", "gtm/icp/changelog/", "gtm/icp/notes/"]  # one section, ours first
     labels = {re.sub(r"<[^>]+>|\s+", "", m) for m in
               re.findall(r'href="gtm/icp/" class="md-nav__link[^>]*>(.*?)</a>', home, re.S)}
     # The section itself (navigation.indexes) or "Overview"; never the product's name.
     assert labels and labels <= {"Playbook", "Overview"}, labels
-    assert not (root / "docs/gtm").exists()
+    assert sorted(p.name for p in (root / "docs/gtm").rglob("*")) == ["icp", "notes.md"]
 
 
 def test_broken_override_fails_cleanly(tmp_path: Path) -> None:

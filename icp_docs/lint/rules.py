@@ -230,11 +230,16 @@ def no_segments(ctx: Context) -> Iterator[Diagnostic]:
 def unread_file(ctx: Context) -> Iterator[Diagnostic]:
     """A spec file the loader passes over would be missing from the site and the checks
     without a word: ``emea.YML``, or a file in a sub-folder of ``segments/``."""
-    for path in ctx.playbook.unread:
+    book = ctx.playbook
+    for path in book.unread:
         name = os.path.basename(path)
+        target = name.lower()
         if name.endswith((".yml", ".yaml")):
             fix = "segment files are read only directly in segments/; move it there"
         else:
             fix = f"segment file names end in .yml or .yaml, in small letters; rename it to " \
-                f"{name.lower()}"
+                f"{target}"
+        stem = os.path.splitext(target)[0]
+        if book.segment(stem) is not None or stem in book.broken:
+            fix += f", but segments/ has a {stem} segment already: merge the two files"
         yield Diagnostic(path, 1, 1, Code.UNREAD_FILE, "", f"this file is not read: {fix}")

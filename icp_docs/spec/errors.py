@@ -163,8 +163,11 @@ def _diagnostic(doc: Document, e: _Error, model: type[BaseModel] | None = None) 
     kind, loc = e.kind, e.loc
     message = explain(kind, e.raw, loc)
     if kind == "extra_forbidden":
-        meant = _closest(str(loc[-1]), _fields_at(model, loc[:-1])) \
-            if model is not None and loc else None
+        # A field written already is not what a second key was meant as.
+        present = _value_at(doc.data, loc[:-1])
+        free = [f for f in _fields_at(model, loc[:-1]) if not isinstance(present, dict) or
+                f not in present] if model is not None and loc else []
+        meant = _closest(str(loc[-1]), free) if free else None
         if meant is not None:
             message = f"unknown field '{loc[-1]}': did you mean '{meant}'?"
         code, line_col = Code.UNKNOWN_FIELD, doc.positions.of(loc, key=True)
@@ -214,10 +217,31 @@ def explain(kind: str, err: dict[str, Any], loc: Sequence[str | int]) -> str:
     if kind == "value_error":
         return str(ctx.get("error", err.get("msg", "invalid value")))
     if kind in _EXPECTED:
-        hint = " (put it in quotes to keep it as text)" if kind == "string_type" and \
-            isinstance(given, int | float | dt.date) else ""
-        return f"expected {_EXPECTED[kind]}, got {_describe(given)}{hint}"
+        return f"expected {_EXPECTED[kind]}, got {_describe(given)}{_hint(kind, given)}"
     return str(err.get("msg", "invalid value"))
+
+
+def _hint(kind: str, given: object) -> str:
+    """How to write the value the field expects, when the mistake is a common one."""
+    if kind == "string_type" and isinstance(given, int | float | dt.date):
+        return " (put it in quotes to keep it as text)"
+    if kind == "string_type" and isinstance(given, dict) and len(given) == 1:
+        return " (a ': ' inside the text made it a mapping: put the whole text in quotes)"
+    if kind in {"int_type", "float_type"} and isinstance(given, str):
+        number = given.strip().replace(",", "")
+        if re.fullmatch(r"-?\d+(\.\d+)?", number):
+            commas = " or commas" if "," in given else ""
+            return f" (it is in quotes: write {number} without them{commas})"
+    return ""
+
+
+def _value_at(data: Any, loc: Loc) -> Any:
+    """The value of the document at ``loc``, or None where the data has no such place."""
+    for part in loc:
+        if not _has(data, part):
+            return None
+        data = data[part]
+    return data
 
 
 def _pattern(pattern: str, given: object) -> str:

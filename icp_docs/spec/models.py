@@ -38,10 +38,12 @@ Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
 
 
-def _not_bool(value: object) -> object:
-    # Literal[1, 2, 3] matches True (True == 1), so `tier: true` would pass as tier 1.
-    if isinstance(value, bool):
-        raise ValueError(f"expected 1, 2 or 3, got {str(value).lower()}")
+def _whole_tier(value: object) -> object:
+    # Literal[1, 2, 3] matches by equality: `tier: true` (True == 1) and `tier: 2.0` would
+    # pass as tiers, where every other whole-number field refuses them.
+    if isinstance(value, bool | float):
+        shown = str(value).lower() if isinstance(value, bool) else repr(value)
+        raise ValueError(f"expected 1, 2 or 3, got {shown}")
     return value
 
 
@@ -55,7 +57,7 @@ def _not_number(value: object) -> object:
 #: Dates may also be written quoted ("2026-11-02"): editors and JSON Schema see them as strings.
 Date = Annotated[dt.date, Strict(False), BeforeValidator(_not_number)]
 Priority = Literal["core", "secondary"]
-Tier = Annotated[Literal[1, 2, 3], BeforeValidator(_not_bool)]
+Tier = Annotated[Literal[1, 2, 3], BeforeValidator(_whole_tier)]
 Status = Literal["hypothesis", "validated"]
 EvidenceKind = Literal["closed_won", "interviews", "pilots", "usage_data", "win_loss"]
 Strength = Literal["strong", "weak"]

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from .models import is_slug
+from .yaml12 import STR_TAG, resolve
 
 TEMPLATE = """\
 # yaml-language-server: $schema=../../schema/segment.schema.json
@@ -135,5 +136,11 @@ def new_segment(specs_dir: Path, segment_id: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{segment_id}.yml"
     with path.open("x", encoding="utf-8") as fh:  # "x": fail rather than clobber a racing write
-        fh.write(TEMPLATE.format(id=segment_id))
+        fh.write(TEMPLATE.format(id=_as_text(segment_id)))
     return path
+
+
+def _as_text(value: str) -> str:
+    """``value`` as YAML reads it back as text: quoted where it would read as a number, a
+    boolean, a date or nothing (an id like ``123`` or ``null``)."""
+    return value if resolve(value) == STR_TAG else f"'{value}'"
