@@ -167,6 +167,17 @@ def test_errors_as_github_annotations(broken: tuple[Path, str]) -> None:
     assert lines[-1].endswith(f"::cannot diff: the specs at HEAD ({sha}) have 1 error")
 
 
+def test_errors_at_the_checked_out_revision_keep_their_paths(broken: tuple[Path, str]) -> None:
+    # CI checks the pull request out and runs `diff origin/main...HEAD`: HEAD's lines are the
+    # working tree's, so the annotations must name the files themselves to land on them.
+    repo, sha = broken
+    git(repo, "checkout", "-q", "--", "specs")
+    done = _diff(repo, "HEAD~1", "HEAD", "--format", "github")
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[0].startswith(f"::error file={SEG},line=")
+    assert f"{sha}:" not in _diff(repo, "HEAD~1", "HEAD").stderr
+
+
 def test_errors_in_the_pull_request_comment(broken: tuple[Path, str]) -> None:
     repo, sha = broken
     done = _diff(repo, "HEAD~1", "HEAD", "--format", "markdown")

@@ -21,7 +21,17 @@ from ..cli import UsageError
 from ..diagnostics import Diagnostic, format_all
 from ..spec.load import LoadResult, Playbook, load_playbook
 from .changes import Impact
-from .git import GitError, is_folder, is_shallow, merge_base, resolve, spec_files, toplevel
+from .git import (
+    GitError,
+    changed_paths,
+    head_sha,
+    is_folder,
+    is_shallow,
+    merge_base,
+    resolve,
+    spec_files,
+    toplevel,
+)
 from .report import Failure, compare, render, render_failure
 from .snapshot import load_commits
 
@@ -153,10 +163,18 @@ def _revision(repo: _Repo, ref: str, name: str | None = None) -> _Side:
         raise _usage(repo, exc) from exc
     if name is None:
         name = ref if sha.startswith(ref) else f"{ref} ({sha[:7]})"
-    # Lines of a revision's files exist in that revision only: say so, as git does.
-    shown = [replace(d, path=f"{sha[:7]}:{d.path}") for d in result.diagnostics]
-    return _Side(name, replace(result, diagnostics=shown), empty, revision=True,
-                 missing=missing)
+    if result.diagnostics and not _checked_out(repo, sha):
+        # Lines of a revision's files exist in that revision only: say so, as git does. A
+        # checkout of it (CI's `diff origin/main...HEAD`) keeps the plain paths, so that
+        # GitHub's annotations land on their lines.
+        shown = [replace(d, path=f"{sha[:7]}:{d.path}") for d in result.diagnostics]
+        result = replace(result, diagnostics=shown)
+    return _Side(name, result, empty, revision=True, missing=missing)
+
+
+def _checked_out(repo: _Repo, sha: str) -> bool:
+    """Whether the working tree's specs are those of ``sha``: it is HEAD, unedited."""
+    return head_sha(repo.root) == sha and not changed_paths(repo.root, [repo.inside])
 
 
 def _usage(repo: _Repo, exc: GitError) -> UsageError:

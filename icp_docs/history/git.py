@@ -166,7 +166,7 @@ def last_revisions(repo_dir: Path, files: Sequence[Path]) -> dict[Path, str]:
                 found[key] = sha.decode()
         if len(found) == len(wanted):
             break  # every file has its last commit: the rest of the log is older
-    dirty = _changed(root, wanted)
+    dirty = changed_paths(root, wanted)
     out: dict[Path, str] = {}
     for key, file in wanted.items():
         rev = found.get(key, UNCOMMITTED)
@@ -179,7 +179,8 @@ def _repo_path(root: Path, file: Path) -> str:
     return Path(os.path.relpath(absolute.resolve(), root)).as_posix()
 
 
-def _changed(root: Path, paths: Iterable[str]) -> set[str]:
+def changed_paths(root: Path, paths: Iterable[str]) -> set[str]:
+    """The files under ``paths`` that the working tree changed, added or left untracked."""
     out = git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *paths)
     changed: set[str] = set()
     entries = iter(out.split(b"\0"))
