@@ -149,22 +149,22 @@ def _code(text: str) -> str:
     return f"<code>{inert(text)}</code>"
 
 
-def render_failure(base: str, head: str, failures: list[Failure], style: Format) -> str:
+def render_failure(base: str, head: str, failures: list[Failure],
+                   style: Literal["markdown", "json", "github"]) -> str:
     """Why nothing was compared, as a document in ``style``: the PR comment, the annotations
-    or the JSON a script reads must say so instead of being empty."""
-    errors = [d for f in failures for d in f.errors]
-    said = "; ".join(f.sentence for f in failures)
+    or the JSON a script reads must say so instead of being empty (text output has said it
+    on standard error already)."""
     if style == "json":
         data = {"base": base, "head": head, "compared": False,
                 "errors": [{"side": f.side, **d.as_dict()} for f in failures for d in f.errors]}
         return json.dumps(data, indent=2, ensure_ascii=False)
     if style == "github":
+        errors = [d for f in failures for d in f.errors]
+        said = "; ".join(f.sentence for f in failures)
         lines = [format_all(errors, "github")] if errors else []
         lines.append(f"::error title=ICP diff {base} -> {head}::cannot diff: {said}")
         return "\n".join(lines)
-    if style == "markdown":
-        return _markdown_failure(base, head, failures)
-    return f"{base} -> {head}: cannot diff: {said}"
+    return _markdown_failure(base, head, failures)
 
 
 def _markdown_failure(base: str, head: str, failures: list[Failure]) -> str:

@@ -22,7 +22,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from ..diagnostics import Code
-from .yaml12 import BY_FIRST, MAP_TAG, MERGE_TAG, SCALAR_TAGS, SEQ_TAG, STR_TAG, resolve
+from .yaml12 import MAP_TAG, MERGE_TAG, SCALAR_TAGS, SEQ_TAG, STR_TAG, resolve
 
 MAX_NODES = 10_000
 #: Far deeper than any spec (which nests some six levels).
@@ -56,7 +56,6 @@ def build_plain(loader: Any) -> tuple[dict[str, Any], array[int]]:
     scalar, map_start, seq_start = yaml.ScalarEvent, yaml.MappingStartEvent, \
         yaml.SequenceStartEvent
     map_end, seq_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
-    by_first = BY_FIRST
     marks = array("I")
     put = marks.extend
     get()  # the stream starts
@@ -86,13 +85,11 @@ def build_plain(loader: Any) -> tuple[dict[str, Any], array[int]]:
                     raise Unusual
                 key = value
             else:
-                if event.implicit[0]:  # plain, not quoted: it may be a number, a date...
-                    for tag, pattern in by_first.get(value[:1], ()):
-                        if pattern.match(value):
-                            if tag == MERGE_TAG:
-                                raise Unusual
-                            value = _typed(tag, value)
-                            break
+                # Plain, not quoted: it may be a number, a date...
+                if event.implicit[0] and (tag := resolve(value)) != STR_TAG:
+                    if tag == MERGE_TAG:
+                        raise Unusual
+                    value = _typed(tag, value)
                 if is_map:
                     current[key] = value
                     key = None
@@ -165,21 +162,12 @@ class Builder:
             yaml.SequenceEndEvent: self._close, yaml.AliasEvent: self._alias,
             yaml.DocumentStartEvent: self._document,
         }
-        get_event, stack = loader.get_event, self.stack
+        get_event = loader.get_event
         event = None
         try:
-            # This loop runs for every value of every file, so the common case (a plain
-            # value, or a plain key, inside a mapping or list) is handled inline; the rest
-            # goes to the handlers.
+            # Plain files never come here (build_plain reads them), so every event simply
+            # goes to its handler.
             while (event := get_event()) is not None:
-                if type(event) is yaml.ScalarEvent and stack and not self.skipping and \
-                        event.tag is None and event.anchor is None:
-                    top = stack[-1]
-                    if not top.duplicate and (top.key is not None or not top.is_map) and \
-                            self._plain_value(event, top):
-                        continue
-                    if top.is_map and top.key is None and self._plain_key(event, top):
-                        continue
                 handler = handlers.get(type(event))
                 if handler is not None:
                     handler(event)
@@ -188,34 +176,6 @@ class Builder:
             self.last = event
             raise
         return self.root
-
-    def _plain_value(self, event: Any, top: _Frame) -> bool:
-        value = event.value
-        if event.implicit[0]:
-            tag = resolve(value)
-            if tag != STR_TAG:
-                if tag == MERGE_TAG:
-                    return False
-                value = _typed(tag, value)
-        mark = event.start_mark
-        self.marks.extend((mark.line + 1, mark.column + 1))
-        if top.is_map:
-            top.value[top.key] = value
-            top.key = None
-        else:
-            top.value.append(value)
-        top.size += 1
-        return True
-
-    def _plain_key(self, event: Any, top: _Frame) -> bool:
-        key = event.value
-        if key in top.seen or key == "<<":
-            return False
-        mark = event.start_mark
-        top.seen[key] = mark.line + 1
-        top.key = key
-        self.marks.extend((mark.line + 1, mark.column + 1))
-        return True
 
     def _fail(self, mark: Mark, code: Code, message: str, loc: Loc = ()) -> None:
         self.report(mark, code, message, loc)

@@ -193,10 +193,11 @@ def explain(kind: str, err: dict[str, Any], loc: Sequence[str | int]) -> str:
         return _pattern(str(ctx.get("pattern", "")), given)
     if kind == "literal_error":
         expected = str(ctx.get("expected", ""))
-        if isinstance(given, str) and given.strip() in re.findall(r"\b\d+\b", expected) \
-                and "'" not in expected:
+        number = _quoted_number(given)
+        if number is not None and "'" not in expected and \
+                number in re.findall(r"\b\d+\b", expected):
             return f"{given!r} is text, in quotes; write the number without them: " \
-                f"{name}: {given.strip()}"
+                f"{name}: {number}"
         return f"{_describe(given)} is not one of {expected}"
     if kind == "string_too_short":
         return "must not be empty"
@@ -227,12 +228,19 @@ def _hint(kind: str, given: object) -> str:
         return " (put it in quotes to keep it as text)"
     if kind == "string_type" and isinstance(given, dict) and len(given) == 1:
         return " (a ': ' inside the text made it a mapping: put the whole text in quotes)"
-    if kind in {"int_type", "float_type"} and isinstance(given, str):
-        number = given.strip().replace(",", "")
-        if re.fullmatch(r"-?\d+(\.\d+)?", number):
-            commas = " or commas" if "," in given else ""
-            return f" (it is in quotes: write {number} without them{commas})"
+    number = _quoted_number(given)
+    if kind in {"int_type", "float_type"} and number is not None:
+        commas = " or commas" if "," in str(given) else ""
+        return f" (it is in quotes: write {number} without them{commas})"
     return ""
+
+
+def _quoted_number(given: object) -> str | None:
+    """The number a text holds (``'1,200'`` -> ``1200``): a number written in quotes."""
+    if not isinstance(given, str):
+        return None
+    number = given.strip().replace(",", "")
+    return number if re.fullmatch(r"-?\d+(\.\d+)?", number) else None
 
 
 def _value_at(data: Any, loc: Loc) -> Any:

@@ -30,27 +30,62 @@ def is_segment_name(name: str) -> bool:
 
 def segment_files(specs_dir: Path) -> list[Path]:
     """The segment files of a specs folder (``segments/*.yml`` and ``*.yaml``), sorted."""
+    return _scan(specs_dir)[0]
+
+
+def segment_pairs(specs_dir: Path, cwd: Path | None = None) -> list[tuple[Path, str]]:
+    """``(file, display path)`` of each segment file, in the order the loader reads them."""
+    return _pairs(segment_files(specs_dir), cwd)
+
+
+def segment_listing(specs_dir: Path, cwd: Path | None = None
+                    ) -> tuple[list[tuple[Path, str]], list[Path]]:
+    """:func:`segment_pairs`, and the files in ``segments/`` that look like segment specs but
+    are not read, sorted: a name ending in another letter case (``emea.YML``), or a file in a
+    sub-folder (``segments/emea/payroll.yml``). One listing of the folder for both; hidden
+    files and folders are left out of both."""
+    files, unread = _scan(specs_dir)
+    return _pairs(files, cwd), unread
+
+
+def _scan(specs_dir: Path) -> tuple[list[Path], list[Path]]:
     folder = specs_dir / "segments"
+    names: list[str] = []
+    unread: list[Path] = []
     try:
         # scandir knows each entry's kind without a stat call of its own per file.
         with os.scandir(folder) as entries:
-            names = [e.name for e in entries if is_segment_name(e.name) and _spec_file(e)]
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if _real_folder(entry):
+                    unread += _nested(Path(entry.path))
+                elif is_segment_name(entry.name):
+                    if _spec_file(entry):
+                        names.append(entry.name)
+                elif entry.name.lower().endswith(_SPEC_SUFFIXES):
+                    unread.append(folder / entry.name)
     except (FileNotFoundError, NotADirectoryError):
-        return []
-    return [folder / name for name in sorted(names)]
+        return [], []
+    return [folder / name for name in sorted(names)], sorted(unread)
 
 
-def unread_files(specs_dir: Path) -> list[Path]:
-    """Files in ``segments/`` that look like segment specs but are not read, sorted: a name
-    ending in another letter case (``emea.YML``), or a file in a sub-folder
-    (``segments/emea/payroll.yml``). Hidden files and folders are left out."""
+def _nested(folder: Path) -> list[Path]:
+    """The spec-like files in a sub-folder of ``segments/``, hidden ones left out."""
     found: list[Path] = []
-    for top, folders, names in os.walk(specs_dir / "segments"):
+    for top, folders, names in os.walk(folder):
         folders[:] = [f for f in folders if not f.startswith(".")]
-        nested = Path(top) != specs_dir / "segments"
-        found += [Path(top, n) for n in names if not n.startswith(".") and
-                  n.lower().endswith(_SPEC_SUFFIXES) and (nested or not is_segment_name(n))]
-    return sorted(found)
+        found += [Path(top, n) for n in names
+                  if not n.startswith(".") and n.lower().endswith(_SPEC_SUFFIXES)]
+    return found
+
+
+def _real_folder(entry: os.DirEntry[str]) -> bool:
+    """A folder, not a link to one (the loader never follows those)."""
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
 
 
 def _spec_file(entry: os.DirEntry[str]) -> bool:
@@ -65,9 +100,7 @@ def _spec_file(entry: os.DirEntry[str]) -> bool:
         return True
 
 
-def segment_pairs(specs_dir: Path, cwd: Path | None = None) -> list[tuple[Path, str]]:
-    """``(file, display path)`` of each segment file, in the order the loader reads them."""
-    files = segment_files(specs_dir)
+def _pairs(files: list[Path], cwd: Path | None) -> list[tuple[Path, str]]:
     if not files:
         return []
     prefix = folder_prefix(files[0].parent, cwd)

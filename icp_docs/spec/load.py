@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..diagnostics import Code, Diagnostic
 from . import checks, errors, parallel
-from .layout import display_path, segment_pairs, unread_files
+from .layout import display_path, segment_listing
 from .models import PlaybookSpec, SegmentSpec
 from .yaml import Document, Positions, field_path
 
@@ -70,7 +70,7 @@ class Playbook:
     source: Source
     segments: tuple[Segment, ...]
     root: Path
-    #: Files in segments/ that look like specs but are not read (see ``layout.unread_files``),
+    #: Files in segments/ that look like specs but are not read (see ``layout.segment_listing``),
     #: as displayed.
     unread: tuple[str, ...] = ()
     #: The stems of the segment files left out for their errors.
@@ -219,11 +219,11 @@ def load_playbook(specs_dir: str | os.PathLike[str], *, cache: SpecCache | None 
     with _gc_paused():
         book = cache.get(book_file, display_path(book_file, cwd), PlaybookSpec) \
             if book_file.is_file() else None
-        parsed = cache.get_many(segment_pairs(root, cwd), SegmentSpec, jobs=jobs,
-                                reading=reading)
+        pairs, unread_files = segment_listing(root, cwd)
+        parsed = cache.get_many(pairs, SegmentSpec, jobs=jobs, reading=reading)
     if book is None:
         return assemble(None, parsed, root, [missing_playbook(book_file, cwd)])
-    unread = tuple(display_path(f, cwd) for f in unread_files(root))
+    unread = tuple(display_path(f, cwd) for f in unread_files)
     return assemble(book, parsed, root, unread=unread)
 
 

@@ -112,14 +112,10 @@ qualification:
 def new_playbook(specs_dir: Path, today: dt.date) -> Path:
     """Create ``specs_dir/playbook.yml`` (and ``segments/`` beside it); never overwrites
     (FileExistsError)."""
-    for name in ("playbook.yml", "playbook.yaml"):
-        if (specs_dir / name).exists():
-            raise FileExistsError(f"{specs_dir / name} already exists; not overwriting it")
-    (specs_dir / "segments").mkdir(parents=True, exist_ok=True)
-    path = specs_dir / "playbook.yml"
     refresh = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
-    with path.open("x", encoding="utf-8") as fh:  # "x": fail rather than clobber a racing write
-        fh.write(PLAYBOOK_TEMPLATE.format(refresh=refresh, today=today.isoformat()))
+    path = _create(specs_dir, "playbook",
+                   PLAYBOOK_TEMPLATE.format(refresh=refresh, today=today.isoformat()))
+    (specs_dir / "segments").mkdir(exist_ok=True)
     return path
 
 
@@ -128,15 +124,19 @@ def new_segment(specs_dir: Path, segment_id: str) -> Path:
     if not is_slug(segment_id):
         raise ValueError(f"{segment_id!r} is not a valid id: use lowercase letters, digits and "
                          "single hyphens, at most 64 characters")
-    folder = specs_dir / "segments"
+    return _create(specs_dir / "segments", segment_id, TEMPLATE.format(id=_as_text(segment_id)))
+
+
+def _create(folder: Path, stem: str, text: str) -> Path:
+    """Write ``folder/<stem>.yml`` (the folder made when missing); FileExistsError when a
+    ``.yml`` or ``.yaml`` of that stem is there already."""
     for suffix in (".yml", ".yaml"):
-        if (folder / f"{segment_id}{suffix}").exists():
-            raise FileExistsError(f"{folder / (segment_id + suffix)} already exists; "
-                                  "not overwriting it")
+        if (folder / f"{stem}{suffix}").exists():
+            raise FileExistsError(f"{folder / (stem + suffix)} already exists; not overwriting it")
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{segment_id}.yml"
+    path = folder / f"{stem}.yml"
     with path.open("x", encoding="utf-8") as fh:  # "x": fail rather than clobber a racing write
-        fh.write(TEMPLATE.format(id=_as_text(segment_id)))
+        fh.write(text)
     return path
 
 

@@ -44,13 +44,12 @@ def _table() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
     return table
 
 
-#: The rules a plain scalar may match, by its first character.
-BY_FIRST = _table()
+_BY_FIRST = _table()
 
 
 def resolve(value: str) -> str:
     """The tag of a plain (unquoted, untagged) scalar: what kind of value it is."""
-    for tag, pattern in BY_FIRST.get(value[:1], ()):
+    for tag, pattern in _BY_FIRST.get(value[:1], ()):
         if pattern.match(value):
             return tag
     return STR_TAG
