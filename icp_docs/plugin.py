@@ -30,7 +30,7 @@ from .printing import assets as print_assets
 from .render import filters, site
 from .render.environment import TemplateProblem, bytecode_cache
 from .render.pages import Page, render_pages, render_problem_pages, stand_ins
-from .serving import NativeWatch
+from .serving import DirtySearch, NativeWatch
 from .spec.load import LoadResult, Playbook, SpecCache
 from .spec.parallel import usable_jobs
 
@@ -68,6 +68,8 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
         self.watcher = NativeWatch()
         self.automatic_nav = False  # mkdocs.yml has no nav: on_files makes one
         self.made_nav: list[Any] | None = None  # ... this one (serve may hand it back)
+        self.search = DirtySearch()  # serve --dirty: the index of pages not rebuilt
+        self.page_urls: list[str] = []  # every page of the site, in the files' order
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"],
                    dirty: bool) -> None:
@@ -83,6 +85,7 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         self.renders.start()
+        self.search.start()
 
     def _root(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path or ".").resolve().parent
@@ -168,12 +171,24 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
         if self.config.parallel and not self.serving:  # a one-off build: a second core helps
             self.renders.prerender([f.src_uri for f in files.documentation_pages()
                                     if f.src_uri in self.generated], config, files)
+        self.page_urls = [f.page.url for f in files.documentation_pages() if f.page is not None]
         return nav
 
+    # Last: after the search plugin has indexed the page.
+    @event_priority(-100)
+    def on_page_context(self, context: Any, *, page: MkPage, config: MkDocsConfig,
+                        nav: Navigation) -> Any:
+        self.search.rendered(page.url)
+        return context
+
+    # Last: after the search plugin has written its index.
+    @event_priority(-100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         log.debug("icp: %d generated pages converted, %d taken as converted before",
                   self.renders.misses, self.renders.hits)
         self.renders.stop()
+        if self.scratch is not None:  # serve --dirty
+            self.search.complete(config.site_dir, self.page_urls)
 
     def on_build_error(self, *, error: Exception) -> None:
         self.renders.stop()

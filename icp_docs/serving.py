@@ -1,12 +1,15 @@
 """Seeing an edit at once in ``mkdocs serve``: the specs and templates watched through the
-operating system's file events (MkDocs polls its watched folders every half second).
+operating system's file events (MkDocs polls its watched folders every half second), and a
+search index that stays whole across ``mkdocs serve --dirty`` rebuilds.
 
 The other half of a quick reload, reusing unchanged pages' HTML, is :mod:`.htmlcache`.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -84,3 +87,62 @@ def _native_observer(folders: list[str]) -> Any:
         observer.stop()
         return None
     return observer
+
+
+class DirtySearch:
+    """The search index across ``mkdocs serve --dirty`` rebuilds.
+
+    A dirty rebuild renders only the pages whose file changed, and the search plugin indexes
+    only the pages it renders. MkDocs's plugin then writes an index of those pages alone;
+    Material's keeps the earlier entries, except those under the first rendered page's
+    address, which after a spec edit is the playbook's overview: every playbook page not
+    rendered again dropped out of search. This keeps each page's entries from the last
+    rebuild that rendered it, and writes them back into the index.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[str, list[Any]] = {}  # page URL -> its entries
+        self._rendered: list[str] = []  # this rebuild's pages, in the order rendered
+
+    def start(self) -> None:
+        """A rebuild begins: no page rendered yet."""
+        self._rendered = []
+
+    def rendered(self, url: str) -> None:
+        """The page at ``url`` was rendered (so the search plugin saw it) in this rebuild."""
+        self._rendered.append(url)
+
+    def complete(self, site_dir: str, urls: list[str]) -> None:
+        """Complete the index in ``site_dir`` with the entries of the site's pages (``urls``)
+        that this rebuild did not render; forget the pages no longer there."""
+        path = Path(site_dir) / "search" / "search_index.json"
+        try:
+            index = json.loads(path.read_text(encoding="utf-8"))
+            docs = index["docs"]
+            pages = [str(doc["location"]).partition("#")[0] for doc in docs]
+        except (OSError, ValueError, KeyError, TypeError):
+            return  # no search plugin, or one with another format: leave it alone
+        start = _this_rebuild(pages, self._rendered)
+        fresh: dict[str, list[Any]] = {}
+        for page, doc in zip(pages[start:], docs[start:], strict=True):
+            fresh.setdefault(page, []).append(doc)
+        for url in self._rendered:
+            self._entries[url] = fresh.get(url, [])
+        self._entries = {url: self._entries[url] for url in urls if url in self._entries}
+        whole = [doc for entries in self._entries.values() for doc in entries]
+        if whole != docs:
+            index["docs"] = whole
+            path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")),
+                            encoding="utf-8")
+
+
+def _this_rebuild(pages: list[str], rendered: list[str]) -> int:
+    """Where the entries indexed in this rebuild begin: the longest tail of the index (its
+    entries' ``pages``) that lists rendered pages in the order they were rendered. Earlier
+    entries are those a search plugin kept from before, perhaps of rendered pages too."""
+    rank = {url: i for i, url in enumerate(rendered)}
+    start, last = len(pages), len(rendered)
+    while start > 0 and rank.get(pages[start - 1], last + 1) <= last:
+        start -= 1
+        last = rank[pages[start]]
+    return start

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import socket
 import subprocess
@@ -170,14 +171,24 @@ def _body(html: str) -> str:
     return html[start:end if end > 0 else html.index("</body>", start)]
 
 
+def _search_entries(index: str) -> list[str]:
+    """A search index's entries, each as JSON, in one order whatever the plugin's."""
+    return sorted(json.dumps(doc, sort_keys=True) for doc in json.loads(index)["docs"])
+
+
 def test_pages_served_after_an_edit_equal_a_fresh_build(server: Server, tmp_path: Path) -> None:
     # Between rebuilds the plugin reuses each unchanged page's HTML: after an edit, every
-    # generated page must read exactly as a build from scratch of the edited specs.
+    # generated page must read exactly as a build from scratch of the edited specs, and search
+    # must find what it finds there. (A dirty rebuild renders some pages only; the search
+    # plugins then dropped the others from the index.)
     spec = server.root / "specs" / "segments" / "staffing-agencies.yml"
+    home = server.root / "docs" / "index.md"
     server.wait_for(SEGMENT, lambda body: "Staffing agencies paying contractors" in body)
+    home.write_text(home.read_text() + "\nA line added while serving.\n")
+    server.wait_for("", lambda body: "A line added while serving." in body)
     spec.write_text(spec.read_text().replace("tier: 2", "tier: 1"))
     server.wait_for(SEGMENT, lambda body: "<strong>Tier 1</strong>" in body)
-    server.wait_for_log("Reloading browsers")  # the whole rebuild is written
+    server.wait_for_log("Reloading browsers", count=2)  # the whole rebuild is written
     site = tmp_path / "fresh"
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-d", str(site)],
                           cwd=server.root, capture_output=True, text=True, check=False,
@@ -190,6 +201,10 @@ def test_pages_served_after_an_edit_equal_a_fresh_build(server: Server, tmp_path
         status, body = server.get(page)
         assert status == 200, page
         assert _body(body) == _body((site / page / "index.html").read_text()), page
+    status, index = server.get("search/search_index.json")
+    assert status == 200
+    fresh = (site / "search" / "search_index.json").read_text()
+    assert _search_entries(index) == _search_entries(fresh)
 
 
 def test_an_idle_server_does_not_rebuild(server: Server) -> None:
@@ -224,3 +239,44 @@ def test_a_page_from_the_cache_reports_its_warnings_again(tmp_path: Path) -> Non
     warnings = [line for line in log.splitlines() if "missing.md" in line]
     personas = {line.split("'")[1] for line in warnings}
     assert len(personas) >= 1 and len(warnings) == 2 * len(personas), log
+
+
+def _index_entry(location: str, text: str = "old") -> dict[str, str]:
+    return {"location": location, "title": location or "Home", "text": text}
+
+
+@pytest.mark.parametrize("kept", [
+    [],  # MkDocs's search: only the rendered pages
+    # Material's: the earlier entries, minus those under the first rendered page's address;
+    # here a stale entry of a later rendered page is kept too.
+    ["", "guide/", "playbook/", "playbook/x/"],
+])
+def test_dirty_search_keeps_the_pages_not_rendered(tmp_path: Path, kept: list[str]) -> None:
+    from icp_docs.serving import DirtySearch
+
+    urls = ["", "guide/", "playbook/", "playbook/x/", "playbook/y/"]
+    index = tmp_path / "search" / "search_index.json"
+    index.parent.mkdir()
+    search = DirtySearch()
+
+    def rebuild(rendered: list[str], docs: list[dict[str, str]]) -> list[dict[str, str]]:
+        index.write_text(json.dumps({"config": {"lang": ["en"]}, "docs": docs}))
+        search.start()
+        for url in rendered:
+            search.rendered(url)
+        search.complete(str(tmp_path), urls)
+        written = json.loads(index.read_text())
+        assert written["config"] == {"lang": ["en"]}
+        return list(written["docs"])
+
+    first = [_index_entry(u) for u in urls]
+    first.insert(4, _index_entry("playbook/x/#a"))
+    assert rebuild(urls, first) == first
+    # playbook/y/ was deleted; "guide/" and "playbook/x/" rendered again.
+    fresh = [_index_entry("guide/", "new"), _index_entry("playbook/x/", "new")]
+    stale = [e for e in first if e["location"].partition("#")[0] in kept]
+    urls.remove("playbook/y/")
+    assert rebuild(["guide/", "playbook/x/"], stale + fresh) == [
+        _index_entry(""), _index_entry("guide/", "new"), _index_entry("playbook/"),
+        _index_entry("playbook/x/", "new"),
+    ]
