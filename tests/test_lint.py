@@ -4,6 +4,7 @@ form next to it; rules can be switched off by code or by name."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
@@ -173,6 +174,14 @@ def test_no_segments_leaves_broken_segment_files_to_their_errors(minimal_specs: 
     apply(minimal_specs, [(S, "tier: 1", "tier: 9")])
     result = check(minimal_specs, today=TODAY, cwd=minimal_specs)
     assert [(d.path, d.code) for d in result.diagnostics] == [(S, Code.WRONG_VALUE)]
+
+
+def test_no_segments_says_when_segments_is_a_file(minimal_specs: Path) -> None:
+    shutil.rmtree(minimal_specs / "segments")
+    (minimal_specs / "segments").write_text("id: payroll-ops\n")
+    [found] = check(minimal_specs, today=TODAY, cwd=minimal_specs).diagnostics
+    assert found.code == Code.NO_SEGMENTS
+    assert "segments is a file, not a folder of <id>.yml files" in found.message
 
 
 def test_unread_file_beside_its_namesake_says_to_merge(minimal_specs: Path) -> None:

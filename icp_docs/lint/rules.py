@@ -220,9 +220,12 @@ def no_segments(ctx: Context) -> Iterator[Diagnostic]:
     for their errors say so themselves."""
     if not ctx.playbook.segments and not ctx.playbook.broken:
         folder = os.path.join(os.path.dirname(ctx.playbook.source.path), "segments")
+        where = (f"{folder} is a file, not a folder of <id>.yml files"
+                 if (ctx.playbook.root / "segments").is_file()
+                 else f"{folder}/ holds no valid <id>.yml file")
         yield ctx.playbook.source.diagnostic(
             Code.NO_SEGMENTS, (),
-            f"the playbook has no usable segment: {folder}/ holds no valid <id>.yml file "
+            f"the playbook has no usable segment: {where} "
             "(start one with `icp-docs new segment ID`)")
 
 
