@@ -4,11 +4,14 @@ and invalid specs reported in the chosen format, at the revision that holds them
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import copy_tree
 from fixtures.history.repo import git
 
@@ -188,3 +191,39 @@ def test_errors_in_the_pull_request_comment(broken: tuple[Path, str]) -> None:
     assert f"- <code>{sha}&#58;{SEG.replace('_', '&#95;')}&#58;" in out
     assert "E001" in out
     assert "<b>" not in out and "`inject`" not in out  # a spec cannot inject into the comment
+
+
+def _workflow_step(name: str) -> dict[str, str]:
+    """A step of the pull-request workflow that docs/history.md gives to copy."""
+    page = (Path(__file__).resolve().parent.parent / "docs" / "history.md").read_text()
+    [block] = [b for b in re.findall(r"^```yaml\n(.*?)^```$", page, re.M | re.S)
+               if b.startswith("# .github/workflows/icp-diff.yml")]
+    steps = yaml.safe_load(block)["jobs"]["icp-diff"]["steps"]
+    [step] = [s for s in steps if s.get("name") == name or s.get("uses", "").startswith(name)]
+    return step  # type: ignore[no-any-return]
+
+
+def _run_step(repo: Path, step: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """A `run:` block as GitHub runs it (bash -e), on a pull request into main."""
+    script = step["run"].replace("${{ github.base_ref }}", "main")
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    return subprocess.run(["bash", "-e", "-c", script], cwd=repo, text=True,
+                          env={**os.environ, "PATH": path}, capture_output=True, check=False)
+
+
+def test_the_pull_request_workflow_comments_and_annotates_even_on_errors(repo: Path) -> None:
+    # CI's checkout: the base branch as origin/main, the pull request in the working tree.
+    git(repo, "update-ref", "refs/remotes/origin/main", "HEAD~1")
+    step = _workflow_step("Semantic diff")
+    done = _run_step(repo, step)
+    assert done.returncode == 0, done.stderr
+    assert (repo / "icp-diff.md").read_text().startswith("### ICP changes: ")
+    assert done.stdout.startswith("::") and "::warning file=specs/" in done.stdout
+    seg = repo / SEG
+    seg.write_text(seg.read_text().replace("tier: 1", "tier: 7", 1))
+    done = _run_step(repo, step)
+    assert done.returncode == 1  # the pull request's specs have errors: the check fails...
+    assert "**Not compared**" in (repo / "icp-diff.md").read_text()  # ...the comment says why
+    assert f"::error file={SEG},line=" in done.stdout  # ...and the lines are annotated
+    comment = _workflow_step("marocchino/sticky-pull-request-comment")
+    assert "!cancelled()" in comment.get("if", "")  # posted after a failed diff step too

@@ -12,12 +12,14 @@ import re
 import subprocess
 import sys
 import tarfile
+import textwrap
 import threading
 from collections.abc import Iterator
 from io import BytesIO
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import CHROMIUM_FLAGS
 from fixtures.history.repo import Repo, git, make_repo
 from mike.versions import Versions
@@ -26,6 +28,7 @@ ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "tr
        # mike runs `mkdocs build` by name: the one of this environment.
        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
 ROOT = Path(__file__).resolve().parent.parent
+GUIDE = ROOT / "docs" / "publishing.md"
 
 
 def mike(repo: Path, *args: str) -> str:
@@ -88,6 +91,54 @@ def test_root_config_has_no_version_provider() -> None:
     assert "provider: mike" not in (ROOT / "mkdocs.yml").read_text()
     mike_config = (ROOT / "mkdocs.mike.yml").read_text()
     assert "INHERIT: mkdocs.yml" in mike_config and "provider: mike" in mike_config
+
+
+def _guide_block(lang: str, first_line: str) -> str:
+    """The fenced block of docs/publishing.md in ``lang`` whose first line is ``first_line``."""
+    blocks = re.findall(rf"^```{lang}\n(.*?)^```$", GUIDE.read_text(encoding="utf-8"),
+                        re.M | re.S)
+    [block] = [b for b in blocks if b.splitlines()[0].strip() == first_line]
+    return textwrap.dedent(block)
+
+
+def _icp_docs(cwd: Path, *args: str) -> None:
+    subprocess.run([sys.executable, "-m", "icp_docs", *args], cwd=cwd, env=ENV, check=True,
+                   capture_output=True)
+
+
+@pytest.mark.slow
+def test_the_publish_workflow_runs_as_written(tmp_path: Path) -> None:
+    # A playbook started as the guide says (`icp-docs new playbook`, whose refresh line carries
+    # a comment), with the guide's mkdocs.mike.yml and banner override, and its CI step run by
+    # bash -e as GitHub runs a `run:` block.
+    origin, repo = tmp_path / "origin.git", tmp_path / "playbook"
+    git(tmp_path, "init", "-q", "--bare", str(origin))
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    _icp_docs(repo, "new", "playbook")
+    _icp_docs(repo, "new", "segment", "payroll-ops")
+    (repo / "docs").mkdir()
+    (repo / "docs" / "index.md").write_text("# Our ICP playbook\n")
+    (repo / "mkdocs.yml").write_text("site_name: Our ICP playbook\ntheme:\n  name: material\n"
+                                     "plugins:\n  - search\n  - icp\n")
+    (repo / "mkdocs.mike.yml").write_text(_guide_block("yaml", "# mkdocs.mike.yml"))
+    (repo / "overrides" / "mike").mkdir(parents=True)
+    (repo / "overrides" / "mike" / "main.html").write_text(
+        _guide_block("html", '{% extends "base.html" %}'))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "playbook")
+    git(repo, "remote", "add", "origin", str(origin))
+    git(repo, "push", "-q", "origin", "main")
+    workflow = yaml.safe_load(_guide_block("yaml", "# .github/workflows/publish.yml"))
+    [script] = [step["run"] for step in workflow["jobs"]["publish"]["steps"]
+                if "mike deploy" in step.get("run", "")]
+    done = subprocess.run(["bash", "-e", "-c", script], cwd=repo, env=ENV, text=True,
+                          capture_output=True, check=False)
+    assert done.returncode == 0, done.stderr
+    refresh = yaml.safe_load((repo / "specs" / "playbook.yml").read_text())["refresh"]
+    versions = json.loads(git(origin, "show", "gh-pages:versions.json"))
+    assert versions == [{"version": refresh, "title": refresh, "aliases": ["latest"]}]
+    assert 'url=latest/"' in git(origin, "show", "gh-pages:index.html")
 
 
 @contextlib.contextmanager

@@ -9,6 +9,7 @@ the package index.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -54,8 +55,21 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     return repo, git(repo, "rev-parse", "HEAD")
 
 
+@pytest.fixture(scope="module")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One pre-commit cache for the module: the hook's environment is built once."""
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+def _pre_commit(user: Path, home: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}
+    return subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files"], cwd=user,
+                          env=env, capture_output=True, text=True, check=False, timeout=900)
+
+
 @pytest.mark.slow
-def test_pre_commit_runs_the_hook(hook_repo: tuple[Path, str], tmp_path: Path) -> None:
+def test_pre_commit_runs_the_hook(hook_repo: tuple[Path, str], pre_commit_home: Path,
+                                  tmp_path: Path) -> None:
     repo, rev = hook_repo
     user = tmp_path / "playbook"
     copy_tree(MINIMAL, user / "specs")
@@ -63,24 +77,48 @@ def test_pre_commit_runs_the_hook(hook_repo: tuple[Path, str], tmp_path: Path) -
     (user / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
     git(user, "init", "-q")
     git(user, "add", "-A")
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
-           "PRE_COMMIT_COLOR": "never"}
-    command = [sys.executable, "-m", "pre_commit", "run", "--all-files"]
-
-    def pre_commit() -> subprocess.CompletedProcess[str]:
-        return subprocess.run(command, cwd=user, env=env, capture_output=True, text=True,
-                              check=False, timeout=900)
-
-    done = pre_commit()
+    done = _pre_commit(user, pre_commit_home)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "icp-docs validate" in done.stdout and "Passed" in done.stdout
 
     seg = user / "specs" / "segments" / "payroll-ops.yml"
     seg.write_text(seg.read_text().replace("tier: 1", "tier: 9"))
     git(user, "add", "-A")
-    done = pre_commit()
+    done = _pre_commit(user, pre_commit_home)
     assert done.returncode == 1
     assert "Failed" in done.stdout
     assert ("specs/segments/payroll-ops.yml:4:7: error[E010]: tier: 9 is not one of 1, 2 or 3"
             in done.stdout)
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def _documented_config(repo: Path, rev: str, specs: str) -> dict[str, object]:
+    """The .pre-commit-config.yaml of docs/commands.md, its commented options switched on."""
+    page = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
+    [block] = [b for b in re.findall(r"^```yaml\n(.*?)^```$", page, re.M | re.S)
+               if b.startswith("# .pre-commit-config.yaml")]
+    text = re.sub(r"^(\s+)# (\w+: )", r"\1\2", block.replace("path/to/specs", specs),
+                  flags=re.M)
+    config = yaml.safe_load(text)
+    config["repos"][0].update(repo=str(repo), rev=rev)
+    return config  # type: ignore[no-any-return]
+
+
+@pytest.mark.slow
+def test_the_documented_options_check_a_specs_folder_elsewhere(
+        hook_repo: tuple[Path, str], pre_commit_home: Path, tmp_path: Path) -> None:
+    # The guide's `args: [--strict, path/to/specs]`, for a playbook kept in a sub-folder.
+    repo, rev = hook_repo
+    user = tmp_path / "gtm"
+    copy_tree(MINIMAL, user / "playbook" / "specs")
+    config = _documented_config(repo, rev, "playbook/specs")
+    assert config["repos"][0]["hooks"][0]["args"] == ["--strict", "playbook/specs"]
+    (user / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
+    seg = user / "playbook" / "specs" / "segments" / "payroll-ops.yml"
+    seg.write_text(seg.read_text().replace("tier: 1", "tier: 9"))
+    git(user, "init", "-q")
+    git(user, "add", "-A")
+    done = _pre_commit(user, pre_commit_home)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert ("playbook/specs/segments/payroll-ops.yml:4:7: error[E010]: tier: 9 is not one of "
+            "1, 2 or 3") in done.stdout
