@@ -253,6 +253,23 @@ def test_explanations_in_each_style() -> None:
         tier.explain("github")
 
 
+def test_an_annotation_for_a_removal_goes_on_the_new_file() -> None:
+    # GitHub puts an annotation on a line of the pull request's version of the file: the
+    # removed criterion's old line (61) would land on whatever line 61 is now.
+    old_dir, new_dir = HISTORY / "v1" / "specs", HISTORY / "v3" / "specs"
+    old, new = load_playbook(old_dir).playbook, load_playbook(new_dir).playbook
+    assert old is not None and new is not None
+    removed = next(c for c in diff_playbooks(old, new) if c.path == "qualification.criteria"
+                   "[timeline]")
+    file = "segments/multi-entity-close.yml"
+    assert removed.file.endswith(f"v1/specs/{file}")  # the text says where it was
+    assert "- id: timeline" in (old_dir / file).read_text().splitlines()[removed.line - 1]
+    annotation = removed.explain("github")
+    assert f"v3/specs/{file},line=" in annotation
+    line = int(annotation.split(",line=")[1].split(",")[0])
+    assert (new_dir / file).read_text().splitlines()[line - 1].strip() == "criteria:"
+
+
 @pytest.mark.parametrize(("value", "shown"), [
     ({"min": 200, "max": 2000}, "200-2,000"), ({"min": 200}, "200+"), ({"max": 50}, "up to 50"),
     ({"min": 1.5e7, "max": 2.5e8, "currency": "USD"}, "USD 15,000,000-250,000,000"),

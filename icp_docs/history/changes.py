@@ -110,7 +110,9 @@ class Place:
 @dataclass(frozen=True, kw_only=True)
 class Change:
     """One change. ``segment`` is the segment id (None: the playbook itself); ``file`` and
-    :attr:`line` point at the new file, or at the old one for what was removed."""
+    :attr:`line` point at the new file, or at the old one for what was removed. ``anchor``:
+    for a removal from a file still there, where the removed part was in the new file (an
+    annotation goes on a line of the pull request's version of the file)."""
 
     kind: ClassVar[str] = "change"
     impact: Impact
@@ -120,6 +122,7 @@ class Change:
     new: Any = None
     file: str = ""
     place: Place | None = field(default=None, repr=False, compare=False)
+    anchor: Place | None = field(default=None, repr=False, compare=False)
 
     @property
     def line(self) -> int:
@@ -144,8 +147,9 @@ class Change:
         if style == "github":
             level = "warning" if self.impact >= Impact.TARGETING else "notice"
             title = f"ICP {self.impact.label} change in {where}"
-            return github_command(level, self.file, self.line, self.column, title,
-                                  self.describe("text"))
+            file, (line, column) = ((self.anchor.source.path, self.anchor.line_column)
+                                    if self.anchor else (self.file, (self.line, self.column)))
+            return github_command(level, file, line, column, title, self.describe("text"))
         if style == "markdown":
             return f"{badge(self.impact)} {self.describe('markdown')}"
         return f"{self.file}:{self.line}: [{self.impact.label}] {where}: {self.describe('text')}"

@@ -51,8 +51,16 @@ class _Walk:
     out: list[Change]
     thresholds: Callable[[_Walk], None] | None = None
 
-    def place(self, loc: Loc, *, old: bool = False) -> dict[str, Any]:
-        return _at(self.segment, self.old if old else self.new, loc)
+    def place(self, loc: Loc, *, old: bool = False, near: Loc | None = None) -> dict[str, Any]:
+        """Where a change is: ``loc`` in the new file, or in the old one for what was removed
+        (``old``). A removal is also anchored in the new file, at ``near`` (where the removed
+        part was: the list it left), or at ``loc``'s nearest ancestor there."""
+        if not old:
+            return _at(self.segment, self.new, loc)
+        if near is None:  # an index into the old file's list means another entry in the new
+            near = loc[:next(i for i in range(len(loc), 0, -1)
+                             if not isinstance(loc[i - 1], int))] if loc else loc
+        return {**_at(self.segment, self.old, loc), "anchor": Place(self.new, near)}
 
 
 def diff_playbooks(old: Playbook, new: Playbook) -> list[Change]:
@@ -171,7 +179,7 @@ def _value(walk: _Walk, was: Any, now: Any, parts: tuple[str, ...], oloc: Loc, n
         if added or removed:  # a reordering alone is no change
             # Point at the first new entry; when only removals, at the list (or where it was).
             place = (walk.place((*nloc, now.index(added[0]))) if added
-                     else walk.place(nloc) if now else walk.place(oloc, old=True))
+                     else walk.place(nloc) if now else walk.place(oloc, old=True, near=nloc))
             walk.out.append(EntriesChanged(
                 impact=impact_of(walk.segment, parts), path=path, old=was, new=now,
                 added=added, removed=removed, **place))
@@ -182,7 +190,7 @@ def _value(walk: _Walk, was: Any, now: Any, parts: tuple[str, ...], oloc: Loc, n
 def _changed(walk: _Walk, was: Any, now: Any, parts: tuple[str, ...], oloc: Loc, nloc: Loc,
              path: str) -> None:
     old, new = _plain(was), _plain(now)
-    place = walk.place(oloc, old=True) if now is None else walk.place(nloc)
+    place = walk.place(oloc, old=True, near=nloc) if now is None else walk.place(nloc)
     if parts == ("status",):
         walk.out.append(StatusChanged(impact=Impact.TARGETING, path=path, old=old, new=new,
                                       **place))
@@ -216,8 +224,8 @@ def _keyed(walk: _Walk, was: Any, now: Any, parts: tuple[str, ...], oloc: Loc, n
     for key, (pos, item) in before.items():
         if key not in after:
             walk.out.append(ItemRemoved(impact=impact, path=f"{path}[{key}]", old=_plain(item),
-                                        what=what, key=key, **walk.place((*oloc, pos),
-                                                                         old=True)))
+                                        what=what, key=key,
+                                        **walk.place((*oloc, pos), old=True, near=nloc)))
 
 
 def _index(items: Any, parts: tuple[str, ...]) -> dict[str, tuple[str | int, Any]]:
