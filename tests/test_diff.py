@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import html
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -418,3 +420,54 @@ def test_a_base_with_segments_but_no_playbook_is_not_taken_for_no_specs(tmp_path
                            "specs", "--fail-on", "breaking"], cwd=repo, text=True,
                           capture_output=True, check=False)
     assert done.returncode == 1 and "no specs at" not in done.stderr
+
+
+def _outside_code(markdown: str) -> str:
+    """What GitHub reads as text in a comment: code spans left out, entities decoded."""
+    words = re.sub(r"<code>.*?</code>|(`+).*?\1", "", markdown)
+    return html.unescape(words)
+
+
+def test_markdown_cannot_mention_people_or_issues(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    # GitHub links @user and #123 in a comment's text after the Markdown is rendered, so an
+    # entity does not stop it: a label or an error message must not ping anyone.
+    old, new = _base(), _base()
+    seg(new)["label"] = "@octocat and @acme/finance teams closing books (see #12)"
+    _write(old, tmp_path / "old")
+    _write(new, tmp_path / "new")
+    assert main(["diff", str(tmp_path / "old"), str(tmp_path / "new"),
+                 "--format", "markdown"]) == 0
+    out = capsys.readouterr().out
+    assert "octocat" in out
+    text = _outside_code(out)
+    assert not re.search(r"@\w|#\d", text), text
+    assert "@\u200boctocat and @\u200bacme/finance" in text  # still reads the same
+    broken = tmp_path / "new" / "segments" / f"{SEG}.yml"
+    broken.write_text(broken.read_text() + "'@octocat #12': 1\n")
+    assert main(["diff", str(tmp_path / "old"), str(tmp_path / "new"),
+                 "--format", "markdown"]) == 1
+    out = capsys.readouterr().out
+    assert "octocat" in out and not re.search(r"@\w|#\d", _outside_code(out)), out
+
+
+def test_markdown_paths_cannot_inject(tmp_path: Path,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    # A change's path names list entries by their text (budget[<role>].limit), outside the
+    # code spans that hold the values: that text must not become HTML, a link or a mention.
+    role = "@octocat <details><summary>open</summary> [link](https://evil.example/) | x"
+    old, new = _base(), _base()
+    for state in (old, new):
+        seg(state)["budget"][0]["role"] = role
+    seg(new)["budget"][0]["limit"] = 150000
+    seg(new)["personas"][0]["quotes"] = ["![pixel](https://tracker.example/p.gif)"]
+    _write(old, tmp_path / "old")
+    _write(new, tmp_path / "new")
+    assert main(["diff", str(tmp_path / "old"), str(tmp_path / "new"),
+                 "--format", "markdown"]) == 0
+    out = capsys.readouterr().out
+    assert "limit" in out and "octocat" in out
+    text = _outside_code(out)
+    assert "<details>" not in out and "](https://evil" not in out and "![" not in text
+    assert not re.search(r"@\w", text), text
+    assert role.replace("@", "@\u200b") in text  # shown as written

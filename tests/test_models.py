@@ -477,3 +477,17 @@ def test_a_line_break_in_a_key_stays_on_the_problem_s_line(minimal_specs: Path) 
     [line] = format_all(d for d in result.diagnostics if d.severity == "error").splitlines()
     assert line == (f"{SEG}:63:1: error[E011]: bad\\nkey: unknown field 'bad\\nkey' (check the "
                     "spelling; see `icp-docs schema`)")
+
+
+@pytest.mark.parametrize(("escape", "shown"), [("\\0", "U+0000"), ("\\x02", "U+0002"),
+                                               ("\\e", "U+001B"), ("\\x7f", "U+007F")])
+def test_a_control_character_in_text_is_refused_where_it_stands(
+        minimal_specs: Path, escape: str, shown: str) -> None:
+    # The YAML stream refuses these raw, but a double-quoted escape puts them into text, and
+    # from there into the pages (a NUL makes the page a binary file to grep).
+    apply(minimal_specs, [(S, "tier: 1\n", f'tier: 1\nnotes: "before {escape} after"\n')])
+    result = load_playbook(minimal_specs, cwd=minimal_specs.parent)
+    [found] = [d for d in result.diagnostics if d.severity == "error"]
+    assert (found.code, found.path, found.line, found.column, found.field) == (
+        Code.WRONG_VALUE, SEG, 5, 8, "notes")
+    assert found.message == f"the control character {shown} is not allowed in text"

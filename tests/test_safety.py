@@ -153,3 +153,25 @@ def test_checklist_question_cannot_add_a_checkbox(site: Path) -> None:
     task_list = page.split('class="task-list"')[1].split("</ul>")[0]
     assert task_list.count("<input") == 2  # one real checkbox per criterion, nothing more
     assert 'checked onclick=alert("q")' in html.unescape(task_list)
+
+
+def test_text_at_a_list_item_start_stays_text(site: Path) -> None:
+    # A list item's text is the start of a block to Python-Markdown: "- - x" nests a list,
+    # "- # x" puts a heading (and a table of contents entry) in the item, "- !!! note" opens
+    # an admonition. Spec text must stay the item's words.
+    page = (site / "playbook/segments/hostile-segment/personas/champion/index.html").read_text()
+    section = page.split('id="challenges-and-pains"')[1].split("</ul>")[0]
+    items = [html.unescape(i.split("</li>")[0]) for i in section.split("<li>")[1:]]
+    assert items == ["- a nested list", "1. an ordered list", "+ a plus list", "# a heading",
+                     "---", '!!! danger "injected admonition"', '??? note "injected details"',
+                     "/// note"]
+    found = audit(site / "playbook/segments/hostile-segment/personas/champion/index.html")
+    assert "details" not in found.tags and "hr" not in found.tags
+    assert page.count("<h1") == 1 and 'class="admonition' not in page
+
+
+def test_a_heading_keeps_its_closing_hashes(site: Path) -> None:
+    page = site / "playbook/segments/hostile-segment/personas/lead-developer/index.html"
+    assert audit(page).titles == ["Lead developer on C# - Hostile playbook"]
+    h1 = page.read_text().split("<h1")[1].split("</h1>")[0].split(">", 1)[1]
+    assert html.unescape(h1).startswith('Lead developer on C#<a class="headerlink"')

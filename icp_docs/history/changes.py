@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from ..diagnostics import github_command
-from .text import code, focus, show
+from .text import code, focus, inert, show
 
 if TYPE_CHECKING:
     from ..spec.load import Source
@@ -93,6 +93,12 @@ def _name(key: str, style: Style) -> str:
     return code(key) if style == "markdown" else f"'{key}'"
 
 
+def _path(path: str, style: Style) -> str:
+    # A path names list entries by their text (``budget[<role>].limit``): in Markdown that
+    # text is outside the code spans of the values, so it is made inert.
+    return inert(path) if style == "markdown" else path
+
+
 @dataclass(frozen=True)
 class Place:
     """Where to look for a change: a location in a spec file, turned into a line and a column
@@ -134,7 +140,8 @@ class Change:
 
     def describe(self, style: Style = "text") -> str:
         """The change in a few words, without its place: ``tier: 2 -> 1``."""
-        return f"{self.path}: {_quote(self.old, style)} {_arrow(style)} {_quote(self.new, style)}"
+        return (f"{_path(self.path, style)}: {_quote(self.old, style)} {_arrow(style)} "
+                f"{_quote(self.new, style)}")
 
     def explain(self, style: Style = "text") -> str:
         """The change on one line, with its place, in the given output style.
@@ -223,12 +230,13 @@ class ValueChanged(Change):
 
     def describe(self, style: Style = "text") -> str:
         if self.old is None:
-            return f"{self.path} set to {_quote(self.new, style)}"
+            return f"{_path(self.path, style)} set to {_quote(self.new, style)}"
         if self.new is None:
-            return f"{self.path} removed (was {_quote(self.old, style)})"
+            return f"{_path(self.path, style)} removed (was {_quote(self.old, style)})"
         if isinstance(self.old, str) and isinstance(self.new, str):
             old, new = focus(self.old, self.new)
-            return f"{self.path}: {_quote(old, style)} {_arrow(style)} {_quote(new, style)}"
+            return (f"{_path(self.path, style)}: {_quote(old, style)} {_arrow(style)} "
+                    f"{_quote(new, style)}")
         return super().describe(style)
 
 
@@ -333,7 +341,7 @@ class EntriesChanged(Change):
             parts.append("added " + ", ".join(_quote(v, style) for v in self.added))
         if self.removed:
             parts.append("removed " + ", ".join(_quote(v, style) for v in self.removed))
-        return f"{self.path}: {'; '.join(parts)}"
+        return f"{_path(self.path, style)}: {'; '.join(parts)}"
 
     def _extra(self) -> dict[str, Any]:
         return {"added": list(self.added), "removed": list(self.removed)}

@@ -9,11 +9,17 @@ __all__ = ["code", "focus", "inert", "show"]
 # Markdown-significant characters and HTML specials become numeric character references, so
 # that a value from a spec is shown as text both on GitHub and in MkDocs, never interpreted.
 _INERT = {ord(c): f"&#{ord(c)};" for c in "\\`*_{}[]<>|:~^=$&#!\n\r\t"}
+# GitHub links "@user" and "#123" in a comment's text after rendering it, entities decoded, so
+# a reference does not stop a mention (which notifies the person or team) or a cross-reference
+# (which shows in the issue): a zero-width space after the sign does, and reads the same.
+_INERT[ord("@")] = "@&#8203;"
+_INERT[ord("#")] = "&#35;&#8203;"
 _MAX_TEXT = 90
 
 
 def inert(text: str) -> str:
-    """Text safe to put in Markdown or HTML: every significant character as an entity."""
+    """Text safe to put in Markdown or HTML: every significant character as an entity, and
+    no GitHub mention or issue reference."""
     return text.translate(_INERT)
 
 

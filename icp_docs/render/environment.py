@@ -46,9 +46,7 @@ class TemplateProblem(Exception):
 def _inert(value: object) -> object:
     if isinstance(value, Markup):
         return value
-    if value is None:
-        return ""
-    return filters.escape_text(str(value))
+    return filters.plain(value)
 
 
 def _safe(fn: Callable[..., str]) -> Callable[..., Markup]:

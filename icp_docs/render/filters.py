@@ -35,14 +35,18 @@ ATTRIBUTES = {"a": {"href", "title"}}
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 _VOID = frozenset({"br", "hr"})
 
-# Characters that some Markdown syntax (core or a pymdownx / attr_list / emoji extension) gives
-# meaning to in the middle of a line, plus the HTML specials and line breaks. Line-start syntax
-# (``-``, ``+``, ``#``, ``1.``, ``>``) cannot apply: our text never starts a line. ``!`` and
+# Characters that some Markdown syntax (core or a pymdownx / attr_list / emoji / keys
+# extension) gives meaning to in the middle of a line, plus the HTML specials and line breaks.
+# ``#`` is one of them: a heading drops the hashes that end its line ("C#" -> "C"). ``!`` and
 # ``(`` only matter next to ``[``, which is escaped. The rest stays readable in the Markdown.
-_SIGNIFICANT = "\\`*_{}[]<>|:~^=$&\n\r\t"
+_SIGNIFICANT = "\\`*_{}[]<>|:~^=$&#+\n\r\t"
 _ESCAPES = {ord(c): f"&#{ord(c)};" for c in _SIGNIFICANT}
-# ``'``, ``"`` and ``#`` matter inside attribute values and at a line start; text never starts
-# a line here, but attribute values need the quote escaped.
+# Text does start a line: a list item's text is the start of a block to Python-Markdown
+# ("- - x" nests a list, "- !!! note" opens an admonition, "- ---" draws a rule), and so is a
+# template's line that begins with a value. Besides the characters escaped everywhere, these
+# open a block there: ``-``, ``!!!``, ``???``, ``///`` (pymdownx.blocks), ``1.`` and indentation.
+_LINE_START = re.compile(r"([-!?/])|\d+([.)])")
+# Attribute values need the quotes escaped as well.
 _ATTR_ESCAPES = {**_ESCAPES, ord('"'): "&#34;", ord("'"): "&#39;"}
 
 
@@ -61,6 +65,17 @@ def _parser() -> MarkdownIt:
 def escape_text(text: str) -> str:
     """Plain text as Markdown-inert HTML text: every significant character as an entity."""
     return text.translate(_ESCAPES)
+
+
+def line_safe(markdown: str) -> str:
+    """Inert Markdown that may start a line (see :data:`_LINE_START`): without its leading
+    blanks, and with a first character that would open a block written as an entity."""
+    text = markdown.lstrip()
+    found = _LINE_START.match(text)
+    if found is None:
+        return text
+    at = found.start(1) if found.group(1) else found.start(2)
+    return f"{text[:at]}&#{ord(text[at])};{text[at + 1:]}"
 
 
 class _Rebuilder(HTMLParser):
@@ -107,10 +122,10 @@ def inline(text: object) -> str:
         return ""
     text = str(text)
     if _MARKUP_CHARS.isdisjoint(text):
-        return escape_text(text)
+        return line_safe(escape_text(text))
     rendered = _parser().renderInline(text)
     # A soft line break inside a table cell would end the row: make it a space.
-    return _sanitise(rendered.replace("\n", " "), INLINE_TAGS)
+    return line_safe(_sanitise(rendered.replace("\n", " "), INLINE_TAGS))
 
 
 @lru_cache(maxsize=1024)
@@ -183,7 +198,7 @@ def inline_list(items: Iterable[object] | None, sep: str = ", ") -> str:
 
 def plain(text: object) -> str:
     """Text shown as it is (no Markdown), e.g. ids and enum values, made inert."""
-    return "" if text is None else escape_text(str(text))
+    return "" if text is None else line_safe(escape_text(str(text)))
 
 
 def attr(text: object) -> str:
