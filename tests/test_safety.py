@@ -132,6 +132,16 @@ def test_hostile_text_is_shown_as_text(site: Path) -> None:
     assert '<style>body { display: none }</style>' in overview.text
 
 
+def test_an_image_is_a_link_to_it(site: Path) -> None:
+    # An image would call a third-party server from an internal site on every page view
+    # (no <img> anywhere, above); its alt text and address stay, as a link.
+    page = html.unescape((site / "playbook/index.html").read_text())
+    assert '<a href="https://tracker.example/pixel.gif" rel="noopener noreferrer">win chart</a>' \
+        in page
+    assert ('<a href="https://tracker.example/blank.gif" rel="noopener noreferrer">'
+            "https://tracker.example/blank.gif</a>") in page
+
+
 def test_titles_cannot_be_closed(site: Path) -> None:
     persona = audit(site / PERSONA)
     assert persona.titles == ['</title><script>alert("persona")</script> - Hostile playbook']

@@ -59,7 +59,19 @@ _MARKUP_CHARS = frozenset("*_`[]<>&\\!~\n\r")
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     # "commonmark" has no tables, no linkify; html=False makes raw HTML plain text.
-    return MarkdownIt("commonmark", {"html": False})
+    parser = MarkdownIt("commonmark", {"html": False})
+    parser.add_render_rule("image", _image_as_link)
+    return parser
+
+
+def _image_as_link(self: Any, tokens: list[Any], idx: int, options: Any, env: Any) -> str:
+    """An image as a link to it, named by its alt text (or its address): an image would make
+    every reader's browser call the server it is on, a tracker perhaps. The sanitiser then
+    checks the address like any link's."""
+    token = tokens[idx]
+    src = str(token.attrGet("src") or "")
+    alt = self.renderInlineAsText(token.children or [], options, env) or src
+    return f'<a href="{html.escape(src)}">{html.escape(alt, quote=False)}</a>'
 
 
 def escape_text(text: str) -> str:
