@@ -172,7 +172,9 @@ def _from_repository_root(path: str) -> str:
 
 
 def _gh_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # Line breaks are GitHub's to show; other characters a terminal would act on are escaped.
+    lines = [_one_line(line) for line in text.replace("\r\n", "\n").split("\n")]
+    return "%0A".join(line.replace("%", "%25") for line in lines)
 
 
 def _gh_prop(text: str) -> str:

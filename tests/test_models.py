@@ -491,3 +491,16 @@ def test_a_control_character_in_text_is_refused_where_it_stands(
     assert (found.code, found.path, found.line, found.column, found.field) == (
         Code.WRONG_VALUE, SEG, 5, 8, "notes")
     assert found.message == f"the control character {shown} is not allowed in text"
+
+
+def test_a_control_character_in_a_key_is_refused_at_the_key(minimal_specs: Path) -> None:
+    apply(minimal_specs, [(S, "firmographics:\n", 'firmographics:\n  other:\n'
+                                                   '    "close\\x01length": six days\n')])
+    result = load_playbook(minimal_specs, cwd=minimal_specs.parent)
+    [found] = [d for d in result.diagnostics if d.severity == "error"]
+    assert (found.code, found.line, found.column) == (Code.WRONG_VALUE, 13, 5)
+    assert found.field == "firmographics.other.close\x01length"
+    assert found.message == "the control character U+0001 is not allowed in text"
+    # Shown escaped, not raw, to a terminal and to GitHub alike.
+    assert "other.close\\x01length: the control" in found.format()
+    assert "other.close\\x01length: the control" in format_all([found], "github")

@@ -12,7 +12,6 @@ import re
 from typing import Annotated, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -31,24 +30,7 @@ def is_slug(text: str) -> bool:
     """Whether ``text`` is a valid id (what :data:`Slug` accepts), for checks outside pydantic
     (``re.match`` with ``$`` alone would let a final newline through)."""
     return len(text) <= 64 and re.fullmatch(SLUG_PATTERN, text) is not None
-#: C0 control characters but tab and line breaks, and DEL. The YAML stream refuses them
-#: written raw, but a double-quoted escape ("\\0", "\\e", "\\x02") puts them into text, and
-#: from there into every page: no browser shows them, and a NUL makes the page binary to grep.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _printable(value: str) -> str:
-    found = _CONTROL.search(value)
-    if found:
-        raise ValueError(f"the control character U+{ord(found.group()):04X} is not allowed "
-                         "in text")
-    return value
-
-
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1),
-                 AfterValidator(_printable)]
-#: Free prose (``notes``): kept as written, but printable as well.
-Prose = Annotated[str, AfterValidator(_printable)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Refresh = Annotated[str, StringConstraints(pattern=r"^\d{4}-Q[1-4]$")]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 Count = Annotated[int, Field(ge=0)]
@@ -342,7 +324,7 @@ class SegmentSpec(Model):
     disqualifiers: list[Disqualifier] = Field(default_factory=list)
     qualification: Qualification
     journey: dict[str, Text | JourneyStep] = Field(default_factory=dict)
-    notes: Prose | None = None
+    notes: str | None = None
 
     def step(self, stage_id: str) -> JourneyStep | None:
         """This segment's journey step for a stage, strings promoted to steps."""

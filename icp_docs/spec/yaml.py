@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -132,6 +132,7 @@ def load_bytes(raw: bytes, display: str, doc: Document | None = None) -> Documen
     try:
         doc.data, doc.positions.marks = build_plain(loader)
         doc.positions.data = doc.data
+        _refuse_control_characters(doc, text)
         return doc
     except (Unusual, yaml.YAMLError):
         pass  # the Builder reads it again, and reports what it finds
@@ -168,7 +169,41 @@ def load_bytes(raw: bytes, display: str, doc: Document | None = None) -> Documen
         return doc
     doc.data = doc.positions.data = data
     doc.positions.marks = builder.marks
+    _refuse_control_characters(doc, text)
     return doc
+
+
+#: C0 control characters but tab and line breaks, and DEL. The YAML stream refuses them
+#: written raw, but a double-quoted escape ("\\0", "\\e", "\\x02") puts them into a value,
+#: and from there into every page: no browser shows them, and a NUL makes a page binary to grep.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _refuse_control_characters(doc: Document, text: str) -> None:
+    """An error at each text (value or key) holding a control character. Checked here, once
+    per file and only when it has an escape, rather than by the models for every text."""
+    if "\\" not in text:  # no escape, no control character
+        return
+    for loc, value, is_key in _texts(doc.data, ()):
+        found = _CONTROL.search(value)
+        if found:
+            line, col = doc.positions.of(loc, key=is_key)
+            _error(doc, line, col, Code.WRONG_VALUE, f"the control character "
+                   f"U+{ord(found.group()):04X} is not allowed in text", _field(loc))
+
+
+def _texts(value: Any, loc: Loc) -> Iterator[tuple[Loc, str, bool]]:
+    """Every string in ``value``: its place, itself, and whether it is a mapping's key."""
+    if isinstance(value, str):
+        yield loc, value, False
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str):
+                yield (*loc, key), key, True
+            yield from _texts(item, (*loc, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _texts(item, (*loc, i))
 
 
 def _marked(doc: Document, exc: yaml.MarkedYAMLError, message: str,
