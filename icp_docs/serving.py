@@ -7,6 +7,7 @@ The other half of a quick reload, reusing unchanged pages' HTML, is :mod:`.htmlc
 from __future__ import annotations
 
 import logging
+import os
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -60,7 +61,31 @@ class _ChangesOnly:
 
         changes = [e.FileCreatedEvent, e.FileModifiedEvent, e.FileDeletedEvent,
                    e.FileMovedEvent, e.FileClosedEvent]
-        return self.observer.schedule(handler, path, recursive=recursive, event_filter=changes)
+        return self.observer.schedule(_NoEditorFiles(handler), path, recursive=recursive,
+                                      event_filter=changes)
+
+
+def is_editor_file(path: str) -> bool:
+    """Whether ``path`` is an editor's own file beside the one being edited, never a spec or
+    a template: hidden (Vim's ``.x.yml.swp``, Emacs's ``.#x.yml`` lock, a temporary file
+    renamed over the real one on save), a backup (``x.yml~``) or an auto-save (``#x.yml#``).
+    Editors rewrite some of these every few seconds while one types."""
+    name = os.path.basename(path)
+    return (name.startswith(".") or name.endswith("~")
+            or (len(name) > 1 and name.startswith("#") and name.endswith("#")))
+
+
+class _NoEditorFiles:
+    """Passes on an event unless every file it names is an editor's own: a rename of a
+    temporary file over a spec is a save, the temporary file being written is not."""
+
+    def __init__(self, handler: Any) -> None:
+        self.handler = handler
+
+    def dispatch(self, event: Any) -> None:
+        paths = [p for p in (event.src_path, getattr(event, "dest_path", "")) if p]
+        if not all(is_editor_file(os.fsdecode(p)) for p in paths):
+            self.handler.dispatch(event)
 
 
 def _native_observer(folders: list[str]) -> Any:

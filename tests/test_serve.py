@@ -224,3 +224,25 @@ def test_a_page_from_the_cache_reports_its_warnings_again(tmp_path: Path) -> Non
     warnings = [line for line in log.splitlines() if "missing.md" in line]
     personas = {line.split("'")[1] for line in warnings}
     assert len(personas) >= 1 and len(warnings) == 2 * len(personas), log
+
+
+def test_editor_files_beside_a_spec_do_not_rebuild(server: Server) -> None:
+    # Vim rewrites its swap file every few seconds while one types, Emacs its lock and
+    # auto-save files: none of them is a spec, and each rebuild reloads the author's browser.
+    server.wait_for(SEGMENT, lambda body: "Staffing agencies paying contractors" in body)
+    segments = server.root / "specs" / "segments"
+    (segments / ".staffing-agencies.yml.swp").write_bytes(b"b0VIM 9.1\0" * 50)
+    (segments / ".staffing-agencies.yml.swp").write_bytes(b"b0VIM 9.1\1" * 50)
+    (segments / ".#staffing-agencies.yml").symlink_to("author@laptop.4242:1700000000")
+    (segments / "#staffing-agencies.yml#").write_text("tier: 1\n")
+    (segments / "staffing-agencies.yml~").write_text("tier: 1\n")
+    (server.root / "overrides" / "icp" / ".segment.md.jinja.swp").write_bytes(b"b0VIM 9.1\0")
+    time.sleep(2)
+    assert "Detected file changes" not in server.output()
+
+    # A save through a temporary file renamed over the spec (Vim, VS Code) is an edit.
+    spec = segments / "staffing-agencies.yml"
+    saved = segments / ".staffing-agencies.yml.tmp"
+    saved.write_text(spec.read_text().replace("Staffing agencies paying", "Agencies paying"))
+    saved.replace(spec)
+    server.wait_for(SEGMENT, lambda body: "Agencies paying contractors" in body)
