@@ -257,8 +257,8 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
         if not self.config.enabled:
             return server
         root = self._root(config)
-        folders = [str(f) for f in (root / self.config.specs_dir, root / self.config.templates)
-                   if f.is_dir()]
+        # Both, existing or not: a templates folder made while serving is watched from then.
+        folders = [str(root / self.config.specs_dir), str(root / self.config.templates)]
         self.watcher.watch(server, folders)
         return server
 

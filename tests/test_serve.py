@@ -246,3 +246,23 @@ def test_editor_files_beside_a_spec_do_not_rebuild(server: Server) -> None:
     saved.write_text(spec.read_text().replace("Staffing agencies paying", "Agencies paying"))
     saved.replace(spec)
     server.wait_for(SEGMENT, lambda body: "Agencies paying contractors" in body)
+
+
+def test_a_templates_folder_made_while_serving_is_watched(tmp_path: Path) -> None:
+    # A new project has no overrides/icp/ yet: the author starts the server, then writes a
+    # first override, as docs/templates.md says, and expects the pages to follow each save.
+    root = tmp_path / "project"
+    copy_tree(PROJECT, root)
+    running = Server(root)
+    try:
+        running.wait_for(SEGMENT, lambda body: "Staffing agencies paying contractors" in body)
+        overrides = root / "overrides" / "icp"
+        overrides.mkdir(parents=True)
+        override = overrides / "segment.md.jinja"
+        for words in ("First badges.", "Second badges."):
+            override.write_text('{% extends "_base/segment.md.jinja" %}\n'
+                                f"{{% block badges %}}\n{words}\n{{% endblock %}}\n")
+            running.wait_for(SEGMENT, lambda body, words=words: words in body)
+    finally:
+        running.stop()
+    assert "Traceback" not in running.output()
