@@ -266,3 +266,25 @@ def test_a_templates_folder_made_while_serving_is_watched(tmp_path: Path) -> Non
     finally:
         running.stop()
     assert "Traceback" not in running.output()
+
+
+def test_pages_of_a_removed_persona_and_segment_go(server: Server) -> None:
+    # `--dirty` writes only the pages that changed; a page no longer generated must not be
+    # served on from the last build with the persona or segment the author removed.
+    spec = server.root / "specs" / "segments" / "staffing-agencies.yml"
+    server.wait_for(PERSONA, lambda body: "Payroll Manager" in body)
+    other = "playbook/segments/multi-country-payroll/"
+    server.wait_for(other, lambda body: "<article" in body)
+    text = spec.read_text()
+    start = text.index("  - id: payroll-manager")
+    spec.write_text(text[:start] + text[text.index("qualification:", start):])
+    server.wait_for(SEGMENT, lambda body: "personas/payroll-manager/" not in body)
+    server.wait_for_log("Reloading browsers")  # the whole rebuild is written
+    assert server.get(PERSONA)[0] == 404
+    (server.root / "specs" / "segments" / "multi-country-payroll.yml").unlink()
+    server.wait_for("playbook/", lambda body: "multi-country-payroll" not in body)
+    server.wait_for_log("Reloading browsers", 2)
+    assert server.get(other)[0] == 404
+    assert server.get(other + "checklist/")[0] == 404
+    spec.write_text(text)  # the persona back: its page too
+    server.wait_for(PERSONA, lambda body: "Payroll Manager" in body)
