@@ -63,6 +63,7 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
         self.cache = SpecCache()  # kept across serve rebuilds: only changed files re-parse
         self.previous: list[Page] = []
         self.generated: dict[str, str] = {}  # src_uri -> title, of the generated pages
+        self.outputs: dict[str, str] = {}  # src_uri -> dest_uri of those (serve --dirty)
         self.scratch: site.Scratch | None = None
         self.renders = RenderCache()  # each generated page's HTML (kept across serve rebuilds)
         self.watcher = NativeWatch()
@@ -136,9 +137,20 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
         for uri, src in print_assets.files_to_add(have).items():
             files.append(File.generated(config, uri, abs_src_path=str(src)))
         self.generated = {p.path: p.title for p in pages}
+        if self.scratch is not None:
+            self._remove_gone_pages(files, Path(config.site_dir))
         if self.automatic_nav:
             config.nav = self.made_nav = self._automatic_nav(files)
         return files
+
+    def _remove_gone_pages(self, files: Files, site_dir: Path) -> None:
+        """serve --dirty: the HTML of a page generated last time and not now is deleted (a
+        dirty build keeps every old file), so a removed persona's address says 404."""
+        outputs = {f.src_uri: f.dest_uri for f in files if f.src_uri in self.generated}
+        kept = set(outputs.values())
+        site.remove_outputs(site_dir, (dest for uri, dest in self.outputs.items()
+                                       if uri not in outputs and dest not in kept))
+        self.outputs = outputs
 
     def _automatic_nav(self, files: Files) -> list[Any]:
         """MkDocs's own nav of the docs folder's pages, then the playbook's section."""
@@ -272,8 +284,8 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
         if not self.config.enabled:
             return server
         root = self._root(config)
-        folders = [str(f) for f in (root / self.config.specs_dir, root / self.config.templates)
-                   if f.is_dir()]
+        # Both, existing or not: a templates folder made while serving is watched from then.
+        folders = [str(root / self.config.specs_dir), str(root / self.config.templates)]
         self.watcher.watch(server, folders)
         return server
 

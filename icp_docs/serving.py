@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,10 +29,12 @@ class NativeWatch:
 
     def watch(self, server: LiveReloadServer, folders: list[str]) -> None:
         """Watch ``folders`` for ``server``: by file events where the system has them, else
-        by MkDocs's polling."""
-        observer = _native_observer(folders)
+        by MkDocs's polling. With file events, a folder that does not exist yet (a first
+        ``overrides/icp/``) is watched from the moment it is made."""
+        present = [folder for folder in folders if os.path.isdir(folder)]
+        observer = _native_observer(present)
         if observer is None:
-            for folder in folders:
+            for folder in present:
                 server.watch(folder)
             return
         polling, server.observer = server.observer, _ChangesOnly(observer)  # type: ignore[assignment]
@@ -61,9 +64,94 @@ class _ChangesOnly:
     def schedule(self, handler: Any, path: str, *, recursive: bool = False) -> Any:
         from watchdog import events as e
 
+        if not os.path.isdir(path):
+            return _Appearing(self, handler, path, recursive=recursive)
         changes = [e.FileCreatedEvent, e.FileModifiedEvent, e.FileDeletedEvent,
                    e.FileMovedEvent, e.FileClosedEvent]
-        return self.observer.schedule(handler, path, recursive=recursive, event_filter=changes)
+        return self.observer.schedule(_NoEditorFiles(handler), path, recursive=recursive,
+                                      event_filter=changes)
+
+
+class _Appearing:
+    """A folder to watch that does not exist yet. The nearest folder above it that does is
+    watched for new folders; once the folder is made, it is watched as the others are, and
+    the site rebuilds (the author may have saved a file in it already)."""
+
+    def __init__(self, changes: _ChangesOnly, handler: Any, path: str, *,
+                 recursive: bool) -> None:
+        self.changes, self.handler, self.path = changes, handler, os.path.abspath(path)
+        self.recursive = recursive
+        self.above: str | None = None
+        self.watch: Any = None
+        self._follow()
+
+    def dispatch(self, event: Any) -> None:
+        if self.above is not None:  # still waiting
+            self._follow()
+
+    def _follow(self) -> None:
+        # Each level of `mkdir -p` may be made before the watch of the one above it starts:
+        # look again after every move down.
+        while not os.path.isdir(self.path):
+            above = _nearest_folder(self.path)
+            if above == self.above:
+                return
+            self._watch_above(above)
+            if self.watch is None:
+                return
+        self._watch_above(None)
+        self.changes.schedule(self.handler, self.path, recursive=self.recursive)
+        from watchdog.events import FileCreatedEvent
+
+        self.handler.dispatch(FileCreatedEvent(self.path))  # MkDocs's handler: rebuild
+
+    def _watch_above(self, above: str | None) -> None:
+        from watchdog.events import DirCreatedEvent, DirMovedEvent
+
+        observer = self.changes.observer
+        if self.watch is not None:
+            # Not unschedule: another folder still to come may share this watch.
+            observer.remove_handler_for_watch(self, self.watch)
+            self.watch = None
+        self.above = above
+        if above is None:
+            return
+        try:
+            self.watch = observer.schedule(self, above,
+                                           event_filter=[DirCreatedEvent, DirMovedEvent])
+        except OSError as exc:  # no inotify watch left: the folder is then seen on restart
+            log.debug("icp: cannot wait for %s to be made (%s)", self.path, exc)
+
+
+def _nearest_folder(path: str) -> str:
+    """The deepest existing folder among ``path``'s parents."""
+    parent = os.path.dirname(path)
+    while parent != os.path.dirname(parent) and not os.path.isdir(parent):
+        parent = os.path.dirname(parent)
+    return parent
+
+
+def is_editor_file(path: str) -> bool:
+    """Whether ``path`` is an editor's own file beside the one being edited, never a spec or
+    a template: hidden (Vim's ``.x.yml.swp``, Emacs's ``.#x.yml`` lock, a temporary file
+    renamed over the real one on save), a backup (``x.yml~``) or an auto-save (``#x.yml#``).
+    Editors rewrite some of these every few seconds while one types."""
+    name = os.path.basename(path)
+    return (name.startswith(".") or name.endswith("~")
+            or (len(name) > 1 and name.startswith("#") and name.endswith("#")))
+
+
+class _NoEditorFiles:
+    """Passes on an event unless every file it names is an editor's own: a rename of a
+    temporary file over a spec is a save, the temporary file being written is not."""
+
+    def __init__(self, handler: Any) -> None:
+        self.handler = handler
+
+    def dispatch(self, event: Any) -> None:
+        paths = [p for p in (event.src_path, getattr(event, "dest_path", "")) if p]
+        if not all(is_editor_file(os.fsdecode(p)) for p in paths):
+            self.handler.dispatch(event)
 
 
 def _native_observer(folders: list[str]) -> Any:

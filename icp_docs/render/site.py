@@ -122,6 +122,22 @@ class Scratch:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
+def remove_outputs(site_dir: Path, dest_uris: Iterable[str]) -> None:
+    """Delete pages' HTML from the site folder, and the folders that leaves empty. A dirty
+    build never deletes anything, so the page of a removed persona or segment would go on
+    being served with the content the author removed."""
+    root = site_dir.resolve()
+    for uri in dest_uris:
+        target = (root / uri).resolve()
+        if root not in target.parents:  # only ever inside the site folder
+            continue
+        target.unlink(missing_ok=True)
+        folder = target.parent
+        while folder != root and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+
+
 def add_robots(html: str) -> str:
     """``<meta name="robots" content="noindex">`` into a page's head, once."""
     if 'name="robots"' in html:
