@@ -207,7 +207,7 @@ def test_broken_override_fails_cleanly(tmp_path: Path) -> None:
                                                 "{% block intro %}{% for %}{% endblock %}\n")
     done = mkdocs_build(root / "mkdocs.yml", tmp_path / "site")
     assert done.returncode == 1
-    assert "journey.md.jinja:2: template syntax error" in done.stderr
+    assert "journey.md.jinja:2:1: error[E019]: template syntax error" in done.stderr
     assert "Traceback" not in done.stderr
 
 

@@ -33,9 +33,9 @@ class TemplateProblem(Exception):
     and ``line`` say where (when known), ``problem`` what."""
 
     def __init__(self, problem: str, path: str = "", line: int | None = None) -> None:
-        where = f"{path}:{line}: " if path and line else f"{path}: " if path else ""
-        super().__init__(where + problem)
         self.problem, self.path, self.line = problem, path, line
+        # The terminal says what the page says: `path:line:column: error[E019]: problem`.
+        super().__init__(self.diagnostic().format() if path else problem)
 
     def diagnostic(self) -> Diagnostic:
         """The problem as a diagnostic, for a page that shows it."""
