@@ -134,6 +134,15 @@ def test_outside_git_is_a_warning_not_an_error(tmp_path: Path) -> None:
     assert history.releases == ()
     assert history.warning is not None and "is not in a git repository" in history.warning
     assert history.for_segment("multi-entity-close") == []
+    # The change log says so, and neither promises refreshes below nor explains their marks.
+    from icp_docs.render.pages import render_pages
+
+    book = load_playbook(tmp_path / "specs").playbook
+    assert book is not None
+    [page] = [p for p in render_pages(book, history=history) if p.kind == "changelog"]
+    assert "is not in a git repository" in page.markdown
+    assert "Each refresh below" not in page.markdown
+    assert "| Impact |" not in page.markdown
 
 
 def test_a_broken_segment_is_not_reported_as_removed(repo: Repo, tmp_path: Path) -> None:
