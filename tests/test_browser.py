@@ -101,6 +101,21 @@ def test_checklist_boxes_can_be_ticked(browser: object, base_url: str) -> None:
     page.close()
 
 
+@pytest.mark.parametrize("kind", ["checklist", "checklists"])
+def test_checklist_boxes_are_named_by_their_questions(browser: object, base_url: str,
+                                                      kind: str) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(base_url + PAGES[kind], wait_until="load")
+    questions = page.locator("article .icp-question").all_inner_texts()
+    assert len(questions) == page.locator("article input[type=checkbox]").count() >= 8
+    for question in questions:
+        box = page.get_by_role("checkbox", name=question.strip(), exact=True)
+        assert box.count() == 1, question
+    page.locator("article .icp-question").first.click()  # the question is not the box
+    assert not page.locator("article input[type=checkbox]").first.is_checked()
+    page.close()
+
+
 def test_hypothesis_banner_is_visible(browser: object, base_url: str) -> None:
     page = browser.new_page()  # type: ignore[attr-defined]
     page.goto(base_url + PAGES["hypothesis"], wait_until="load")

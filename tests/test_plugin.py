@@ -92,10 +92,28 @@ def test_sample_nav_is_bounded(built_site: Path) -> None:
 def test_sample_checklists_have_real_checkboxes(built_site: Path) -> None:
     html = (built_site / "playbook/segments/multi-entity-close/checklist/index.html").read_text()
     boxes = re.findall(r'<li class="task-list-item">\s*<label class="task-list-control">'
-                       r'<input type="checkbox"\s*/?>', html)
+                       r'<input type="checkbox"[^>]*>', html)
     assert len(boxes) == 8
     assert "disabled" not in html.split('class="task-list"')[1].split("</ul>")[0]
     assert "5 or more yes: strong lead; fewer than 3: disqualify." in html
+
+
+@pytest.mark.parametrize("page", ["playbook/segments/multi-entity-close/checklist/index.html",
+                                  "playbook/checklists/index.html"])
+def test_sample_checklist_boxes_are_labelled_by_their_questions(built_site: Path,
+                                                                page: str) -> None:
+    """A screen reader names each checkbox by its question, not "checkbox, not checked"."""
+    html = (built_site / page).read_text()
+    boxes = re.findall(r'<input type="checkbox"([^>]*)>', html.split("</header>", 1)[1])
+    named = [re.search(r'aria-labelledby="([^"]+)"', attrs) for attrs in boxes]
+    assert boxes and all(named), boxes[:2]
+    ids = [m.group(1) for m in named if m]
+    assert len(set(ids)) == len(ids)  # one question each, even with every segment on a page
+    for target in ids:
+        question = re.findall(rf'<span class="icp-question" id="{re.escape(target)}">', html)
+        assert len(question) == 1, target
+    assert len(re.findall(r'\bid="([^"]+)"', html)) == \
+        len(set(re.findall(r'\bid="([^"]+)"', html)))
 
 
 def test_sample_search_leaves_out_the_print_pack_only(built_site: Path) -> None:
