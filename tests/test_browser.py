@@ -116,6 +116,51 @@ def test_checklist_boxes_are_named_by_their_questions(browser: object, base_url:
     page.close()
 
 
+# The WCAG contrast ratio of each element's text with what is behind it, as a reader sees it:
+# the colour's alpha and every ancestor's opacity (Material fades <small> to 75 %) blended
+# over the nearest background colour.
+_CONTRAST = """(selector) => {
+  const rgba = (c) => c.match(/[\\d.]+/g).map(Number).concat([1]).slice(0, 4);
+  const lum = ([r, g, b]) => [r, g, b].map((v) => v / 255)
+    .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
+    .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  return [...document.querySelectorAll(selector)].map((el) => {
+    let [r, g, b, a] = rgba(getComputedStyle(el).color);
+    let back = null;
+    for (let e = el; e; e = e.parentElement) {
+      a *= Number(getComputedStyle(e).opacity);
+      const bg = rgba(getComputedStyle(e).backgroundColor);
+      if (!back && bg[3] > 0) back = bg;
+    }
+    back = back || [255, 255, 255, 1];
+    const fg = [r, g, b].map((v, i) => v * a + back[i] * (1 - a));
+    const [hi, lo] = [lum(fg), lum(back)].sort((x, y) => y - x);
+    return {text: el.textContent.trim().slice(0, 40), ratio: (hi + 0.05) / (lo + 0.05)};
+  });
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_checklist_small_text_is_readable(browser: object, base_url: str, built_site: Path,
+                                          scheme: str) -> None:
+    """The checklist's greyed text (dimension, knockout, tier, headings, footer) keeps the
+    4.5:1 contrast of body text, in Material's light and dark ("slate") schemes."""
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(base_url + PAGES["checklists"], wait_until="load")
+    if scheme != "default":
+        # The sample site sets no palette: load Material's and switch to the dark scheme.
+        palette = next((built_site / "assets/stylesheets").glob("palette.*.min.css")).name
+        page.add_style_tag(url=f"{base_url}assets/stylesheets/{palette}")
+        page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
+    found = page.evaluate(_CONTRAST, ".icp-checklist small, .icp-checklist small strong, "
+                                     ".icp-checklist__tier, .icp-checklist__heading, "
+                                     ".icp-checklist__notes > p:first-child")
+    page.close()
+    assert len(found) > 40
+    low = [f for f in found if f["ratio"] < 4.5]
+    assert not low, low[:3]
+
+
 def test_hypothesis_banner_is_visible(browser: object, base_url: str) -> None:
     page = browser.new_page()  # type: ignore[attr-defined]
     page.goto(base_url + PAGES["hypothesis"], wait_until="load")
