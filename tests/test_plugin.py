@@ -143,6 +143,31 @@ def test_explicit_nav_gets_the_playbook_section(fixture_site: Path) -> None:
     assert 'href="playbook/segments/staffing-agencies/"' not in html
 
 
+def _heading_levels(html: str) -> list[int]:
+    article = html.split("<article", 1)[1].split("</article>", 1)[0]
+    return [int(level) for level in re.findall(r"<h([1-6])\b", article)]
+
+
+def test_notes_headings_do_not_skip_levels(tmp_path: Path) -> None:
+    """Notes sit under the page's "Notes" (h2): however deep the author's first heading is,
+    it becomes the next level down, and the ones below it follow without a gap."""
+    root = _copy(tmp_path)
+    seg = root / "specs/segments/multi-country-payroll.yml"
+    seg.write_text(seg.read_text().replace(
+        "notes: |\n",
+        "notes: |\n  ## Background\n\n  Why we care.\n\n  ### In Spain\n\n  Twice in March.\n\n"
+        "  #### Detail\n\n  The fix.\n\n  ## Next\n\n"))
+    done = mkdocs_build(root / "mkdocs.yml", tmp_path / "site")
+    assert done.returncode == 0, done.stderr
+    html = (tmp_path / "site/playbook/segments/multi-country-payroll/index.html").read_text()
+    assert re.search(r"<h3[^>]*>Background</h3>.*<h4[^>]*>In Spain</h4>.*"
+                     r"<h5[^>]*>Detail</h5>.*<h3[^>]*>Next</h3>", html, re.S)
+    levels = _heading_levels(html)
+    assert levels[0] == 1
+    skips = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+    assert not skips, levels
+
+
 def test_strict_fails_on_a_lint_warning(tmp_path: Path) -> None:
     root = _copy(tmp_path)
     seg = root / "specs/segments/staffing-agencies.yml"
