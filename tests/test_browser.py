@@ -116,6 +116,20 @@ def test_checklist_boxes_are_named_by_their_questions(browser: object, base_url:
     page.close()
 
 
+@pytest.mark.parametrize(("kind", "level", "sheets"), [("checklist", 2, 1), ("checklists", 3, 5)])
+def test_checklist_summary_titles_are_headings(browser: object, base_url: str, kind: str,
+                                               level: int, sheets: int) -> None:
+    """"Who", "Why now" and "Walk away if" look like headings, and are announced as such,
+    one level below the checklist's own title."""
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(base_url + PAGES[kind], wait_until="load")
+    for name in ("Who", "Why now", "Walk away if"):
+        found = page.get_by_role("heading", name=name, exact=True, level=level)
+        assert found.count() == sheets, name
+    assert page.get_by_role("heading", level=level - 1).count() == sheets
+    page.close()
+
+
 # The WCAG contrast ratio of each element's text with what is behind it, as a reader sees it:
 # the colour's alpha and every ancestor's opacity (Material fades <small> to 75 %) blended
 # over the nearest background colour.
