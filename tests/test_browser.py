@@ -175,6 +175,37 @@ def test_checklist_small_text_is_readable(browser: object, base_url: str, built_
     assert not low, low[:3]
 
 
+_INDICATOR = """(box) => {
+  const style = getComputedStyle(box.nextElementSibling, "::before");
+  return {border: style.borderTopStyle + " " + style.borderTopColor, mask: style.maskImage,
+          background: style.backgroundColor, outline: style.outlineStyle};
+}"""
+
+
+def test_checklist_boxes_show_state_and_focus_without_colour_alone(browser: object,
+                                                                   base_url: str) -> None:
+    """An empty box until ticked, then a check mark: the two states differ in shape, not
+    only in colour, and the box a keyboard is on is outlined (the real input is invisible)."""
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(base_url + PAGES["checklist"], wait_until="load")
+    boxes = page.locator("article .task-list-item input[type=checkbox]")
+    empty = boxes.first.evaluate(_INDICATOR)
+    assert empty["mask"] == "none" and empty["border"].startswith("solid"), empty
+    page.locator("article .task-list-item label").first.click()
+    ticked = boxes.first.evaluate(_INDICATOR)
+    assert ticked["mask"] != "none", ticked
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # back onto the first box, as a keyboard user gets there
+    assert boxes.first.evaluate("b => b === document.activeElement")
+    assert boxes.first.evaluate(_INDICATOR)["outline"] != "none"
+    assert boxes.nth(1).evaluate(_INDICATOR)["outline"] == "none"
+    found = page.evaluate(_CONTRAST.replace("getComputedStyle(el).color",
+                                            "getComputedStyle(el, '::before').borderTopColor"),
+                          "article .task-list-item:not(:first-child) .task-list-indicator")
+    page.close()
+    assert found and min(f["ratio"] for f in found) >= 3, found[:2]
+
+
 def test_hypothesis_banner_is_visible(browser: object, base_url: str) -> None:
     page = browser.new_page()  # type: ignore[attr-defined]
     page.goto(base_url + PAGES["hypothesis"], wait_until="load")
