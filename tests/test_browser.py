@@ -206,6 +206,19 @@ def test_checklist_boxes_show_state_and_focus_without_colour_alone(browser: obje
     assert found and min(f["ratio"] for f in found) >= 3, found[:2]
 
 
+def test_each_notes_box_says_whose_notes_it_holds(browser: object, base_url: str) -> None:
+    """Five boxes all called "Notes" on the all-checklists page cannot be told apart in a
+    screen reader's list of form fields: each names its segment."""
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(base_url + PAGES["checklists"], wait_until="load")
+    labels = page.locator("article .icp-checklist > h2").all_inner_texts()
+    assert len(labels) == 5
+    for label in labels:
+        name = f"Notes: {label.rstrip('¶').strip()}"
+        assert page.get_by_role("textbox", name=name, exact=True).count() == 1, name
+    page.close()
+
+
 def test_hypothesis_banner_is_visible(browser: object, base_url: str) -> None:
     page = browser.new_page()  # type: ignore[attr-defined]
     page.goto(base_url + PAGES["hypothesis"], wait_until="load")
