@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -164,7 +165,7 @@ def test_notes_headings_do_not_skip_levels(tmp_path: Path) -> None:
                      r"<h5[^>]*>Detail</h5>.*<h3[^>]*>Next</h3>", html, re.S)
     levels = _heading_levels(html)
     assert levels[0] == 1
-    skips = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+    skips = [(a, b) for a, b in pairwise(levels) if b > a + 1]
     assert not skips, levels
 
 
