@@ -101,6 +101,124 @@ def test_checklist_boxes_can_be_ticked(browser: object, base_url: str) -> None:
     page.close()
 
 
+@pytest.mark.parametrize("kind", ["checklist", "checklists"])
+def test_checklist_boxes_are_named_by_their_questions(browser: object, base_url: str,
+                                                      kind: str) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(base_url + PAGES[kind], wait_until="load")
+    questions = page.locator("article .icp-question").all_inner_texts()
+    assert len(questions) == page.locator("article input[type=checkbox]").count() >= 8
+    for question in questions:
+        box = page.get_by_role("checkbox", name=question.strip(), exact=True)
+        assert box.count() == 1, question
+    page.locator("article .icp-question").first.click()  # the question is not the box
+    assert not page.locator("article input[type=checkbox]").first.is_checked()
+    page.close()
+
+
+@pytest.mark.parametrize(("kind", "level", "sheets"), [("checklist", 2, 1), ("checklists", 3, 5)])
+def test_checklist_summary_titles_are_headings(browser: object, base_url: str, kind: str,
+                                               level: int, sheets: int) -> None:
+    """"Who", "Why now" and "Walk away if" look like headings, and are announced as such,
+    one level below the checklist's own title."""
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(base_url + PAGES[kind], wait_until="load")
+    for name in ("Who", "Why now", "Walk away if"):
+        found = page.get_by_role("heading", name=name, exact=True, level=level)
+        assert found.count() == sheets, name
+    assert page.get_by_role("heading", level=level - 1).count() == sheets
+    page.close()
+
+
+# The WCAG contrast ratio of each element's text with what is behind it, as a reader sees it:
+# the colour's alpha and every ancestor's opacity (Material fades <small> to 75 %) blended
+# over the nearest background colour.
+_CONTRAST = """(selector) => {
+  const rgba = (c) => c.match(/[\\d.]+/g).map(Number).concat([1]).slice(0, 4);
+  const lum = ([r, g, b]) => [r, g, b].map((v) => v / 255)
+    .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
+    .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  return [...document.querySelectorAll(selector)].map((el) => {
+    let [r, g, b, a] = rgba(getComputedStyle(el).color);
+    let back = null;
+    for (let e = el; e; e = e.parentElement) {
+      a *= Number(getComputedStyle(e).opacity);
+      const bg = rgba(getComputedStyle(e).backgroundColor);
+      if (!back && bg[3] > 0) back = bg;
+    }
+    back = back || [255, 255, 255, 1];
+    const fg = [r, g, b].map((v, i) => v * a + back[i] * (1 - a));
+    const [hi, lo] = [lum(fg), lum(back)].sort((x, y) => y - x);
+    return {text: el.textContent.trim().slice(0, 40), ratio: (hi + 0.05) / (lo + 0.05)};
+  });
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_checklist_small_text_is_readable(browser: object, base_url: str, built_site: Path,
+                                          scheme: str) -> None:
+    """The checklist's greyed text (dimension, knockout, tier, headings, footer) keeps the
+    4.5:1 contrast of body text, in Material's light and dark ("slate") schemes."""
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(base_url + PAGES["checklists"], wait_until="load")
+    if scheme != "default":
+        # The sample site sets no palette: load Material's and switch to the dark scheme.
+        palette = next((built_site / "assets/stylesheets").glob("palette.*.min.css")).name
+        page.add_style_tag(url=f"{base_url}assets/stylesheets/{palette}")
+        page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
+    found = page.evaluate(_CONTRAST, ".icp-checklist small, .icp-checklist small strong, "
+                                     ".icp-checklist__tier, .icp-checklist__heading, "
+                                     ".icp-checklist__notes > p:first-child")
+    page.close()
+    assert len(found) > 40
+    low = [f for f in found if f["ratio"] < 4.5]
+    assert not low, low[:3]
+
+
+_INDICATOR = """(box) => {
+  const style = getComputedStyle(box.nextElementSibling, "::before");
+  return {border: style.borderTopStyle + " " + style.borderTopColor, mask: style.maskImage,
+          background: style.backgroundColor, outline: style.outlineStyle};
+}"""
+
+
+def test_checklist_boxes_show_state_and_focus_without_colour_alone(browser: object,
+                                                                   base_url: str) -> None:
+    """An empty box until ticked, then a check mark: the two states differ in shape, not
+    only in colour, and the box a keyboard is on is outlined (the real input is invisible)."""
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(base_url + PAGES["checklist"], wait_until="load")
+    boxes = page.locator("article .task-list-item input[type=checkbox]")
+    empty = boxes.first.evaluate(_INDICATOR)
+    assert empty["mask"] == "none" and empty["border"].startswith("solid"), empty
+    page.locator("article .task-list-item label").first.click()
+    ticked = boxes.first.evaluate(_INDICATOR)
+    assert ticked["mask"] != "none", ticked
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # back onto the first box, as a keyboard user gets there
+    assert boxes.first.evaluate("b => b === document.activeElement")
+    assert boxes.first.evaluate(_INDICATOR)["outline"] != "none"
+    assert boxes.nth(1).evaluate(_INDICATOR)["outline"] == "none"
+    found = page.evaluate(_CONTRAST.replace("getComputedStyle(el).color",
+                                            "getComputedStyle(el, '::before').borderTopColor"),
+                          "article .task-list-item:not(:first-child) .task-list-indicator")
+    page.close()
+    assert found and min(f["ratio"] for f in found) >= 3, found[:2]
+
+
+def test_each_notes_box_says_whose_notes_it_holds(browser: object, base_url: str) -> None:
+    """Five boxes all called "Notes" on the all-checklists page cannot be told apart in a
+    screen reader's list of form fields: each names its segment."""
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(base_url + PAGES["checklists"], wait_until="load")
+    labels = page.locator("article .icp-checklist > h2").all_inner_texts()
+    assert len(labels) == 5
+    for label in labels:
+        name = f"Notes: {label.rstrip('¶').strip()}"
+        assert page.get_by_role("textbox", name=name, exact=True).count() == 1, name
+    page.close()
+
+
 def test_hypothesis_banner_is_visible(browser: object, base_url: str) -> None:
     page = browser.new_page()  # type: ignore[attr-defined]
     page.goto(base_url + PAGES["hypothesis"], wait_until="load")

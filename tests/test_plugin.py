@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -92,10 +93,28 @@ def test_sample_nav_is_bounded(built_site: Path) -> None:
 def test_sample_checklists_have_real_checkboxes(built_site: Path) -> None:
     html = (built_site / "playbook/segments/multi-entity-close/checklist/index.html").read_text()
     boxes = re.findall(r'<li class="task-list-item">\s*<label class="task-list-control">'
-                       r'<input type="checkbox"\s*/?>', html)
+                       r'<input type="checkbox"[^>]*>', html)
     assert len(boxes) == 8
     assert "disabled" not in html.split('class="task-list"')[1].split("</ul>")[0]
     assert "5 or more yes: strong lead; fewer than 3: disqualify." in html
+
+
+@pytest.mark.parametrize("page", ["playbook/segments/multi-entity-close/checklist/index.html",
+                                  "playbook/checklists/index.html"])
+def test_sample_checklist_boxes_are_labelled_by_their_questions(built_site: Path,
+                                                                page: str) -> None:
+    """A screen reader names each checkbox by its question, not "checkbox, not checked"."""
+    html = (built_site / page).read_text()
+    boxes = re.findall(r'<input type="checkbox"([^>]*)>', html.split("</header>", 1)[1])
+    named = [re.search(r'aria-labelledby="([^"]+)"', attrs) for attrs in boxes]
+    assert boxes and all(named), boxes[:2]
+    ids = [m.group(1) for m in named if m]
+    assert len(set(ids)) == len(ids)  # one question each, even with every segment on a page
+    for target in ids:
+        question = re.findall(rf'<span class="icp-question" id="{re.escape(target)}">', html)
+        assert len(question) == 1, target
+    assert len(re.findall(r'\bid="([^"]+)"', html)) == \
+        len(set(re.findall(r'\bid="([^"]+)"', html)))
 
 
 def test_sample_search_leaves_out_the_print_pack_only(built_site: Path) -> None:
@@ -123,6 +142,31 @@ def test_explicit_nav_gets_the_playbook_section(fixture_site: Path) -> None:
                    "playbook/anti-icp/", "playbook/journey/", "playbook/changelog/"):
         assert f'href="{target}"' in html, target
     assert 'href="playbook/segments/staffing-agencies/"' not in html
+
+
+def _heading_levels(html: str) -> list[int]:
+    article = html.split("<article", 1)[1].split("</article>", 1)[0]
+    return [int(level) for level in re.findall(r"<h([1-6])\b", article)]
+
+
+def test_notes_headings_do_not_skip_levels(tmp_path: Path) -> None:
+    """Notes sit under the page's "Notes" (h2): however deep the author's first heading is,
+    it becomes the next level down, and the ones below it follow without a gap."""
+    root = _copy(tmp_path)
+    seg = root / "specs/segments/multi-country-payroll.yml"
+    seg.write_text(seg.read_text().replace(
+        "notes: |\n",
+        "notes: |\n  ## Background\n\n  Why we care.\n\n  ### In Spain\n\n  Twice in March.\n\n"
+        "  #### Detail\n\n  The fix.\n\n  ## Next\n\n"))
+    done = mkdocs_build(root / "mkdocs.yml", tmp_path / "site")
+    assert done.returncode == 0, done.stderr
+    html = (tmp_path / "site/playbook/segments/multi-country-payroll/index.html").read_text()
+    assert re.search(r"<h3[^>]*>Background</h3>.*<h4[^>]*>In Spain</h4>.*"
+                     r"<h5[^>]*>Detail</h5>.*<h3[^>]*>Next</h3>", html, re.S)
+    levels = _heading_levels(html)
+    assert levels[0] == 1
+    skips = [(a, b) for a, b in pairwise(levels) if b > a + 1]
+    assert not skips, levels
 
 
 def test_strict_fails_on_a_lint_warning(tmp_path: Path) -> None:

@@ -130,9 +130,10 @@ def test_segment_content(pages: dict[str, Page]) -> None:
 
 def test_checklist_content(pages: dict[str, Page]) -> None:
     page = pages["playbook/segments/multi-country-payroll/checklist.md"].markdown
-    assert page.count("- [ ] ") == 4
+    boxes = '<input type="checkbox" aria-labelledby="criterion-multi-country-payroll-'
+    assert page.count(boxes) == 4
     assert "3 or more yes: strong lead; fewer than 2: disqualify." in page
-    assert "**knockout**" in page
+    assert "<strong>knockout</strong>" in page
     assert "spec revision abc1234" in page
     own = pages["playbook/segments/staffing-agencies/checklist.md"].markdown
     assert "2 or more yes: strong lead; no yes at all: disqualify." in own  # its overrides

@@ -144,14 +144,17 @@ def inline(text: object) -> str:
 def block(text: object) -> str:
     """Block Markdown (paragraphs, lists, quotes, code) as safe one-line HTML.
 
-    Headings are pushed down to h3 and below so a spec cannot outrank the page's own outline.
+    Headings are moved so that the text's highest one is an h3, under the page's h2, and the
+    rest keep their distance from it: a spec cannot outrank the page's own outline, and an
+    author who starts at ``##`` or ``###`` leaves no gap in it (h2 -> h5) for screen readers.
     """
     if text is None:
         return ""
     tokens = _parser().parse(str(text))
-    for token in tokens:
-        if token.type in ("heading_open", "heading_close"):
-            token.tag = f"h{min(6, max(3, int(token.tag[1]) + 2))}"
+    headings = [t for t in tokens if t.type in ("heading_open", "heading_close")]
+    top = min((int(t.tag[1]) for t in headings), default=1)
+    for token in headings:
+        token.tag = f"h{min(6, int(token.tag[1]) - top + 3)}"
     rendered = _parser().renderer.render(tokens, _parser().options, {})
     # One raw HTML block on one line: Python-Markdown stashes it whole and never parses inside.
     return f'<div class="icp-prose">{_sanitise(rendered, BLOCK_TAGS)}</div>'
