@@ -219,7 +219,8 @@ def test_broken_override_is_reported_with_file_and_line(loaded: LoadResult,
     (tmp_path / "segment.md.jinja").write_text(
         '{% extends "_base/segment.md.jinja" %}\n{% block title %}\n{{ spec.nope }}\n'
         "{% endblock %}\n{% block jobs %}{% if %}{% endblock %}\n")
-    with pytest.raises(TemplateProblem, match=r"segment\.md\.jinja:5:1: error\[E019\]: template syntax error"):
+    with pytest.raises(TemplateProblem,
+                       match=r"segment\.md\.jinja:5:1: error\[E019\]: template syntax error"):
         render_pages(loaded.playbook, templates_dir=tmp_path)
 
 

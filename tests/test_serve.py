@@ -155,7 +155,8 @@ def test_template_override_is_watched(server: Server) -> None:
     assert "overrides/icp/segment.md.jinja:3" in body and "Overridden badges." not in body
     persona = server.wait_for(PERSONA, lambda body: "template syntax error" in body)
     assert "Payroll Manager" not in persona.split("<article")[1]
-    assert "overrides/icp/segment.md.jinja:3:1: error[E019]: template syntax error" in server.output()
+    assert "overrides/icp/segment.md.jinja:3:1: error[E019]: template syntax error" in \
+        server.output()
     (overrides / "segment.md.jinja").write_text(
         '{% extends "_base/segment.md.jinja" %}\n'
         "{% block badges %}\nMended badges.\n{% endblock %}\n")
