@@ -286,7 +286,8 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
         root = self._root(config)
         # Both, existing or not: a templates folder made while serving is watched from then.
         folders = [str(root / self.config.specs_dir), str(root / self.config.templates)]
-        self.watcher.watch(server, folders)
+        self.watcher.watch(server, folders, root / self.config.specs_dir
+                           if self.config.history else None)
         return server
 
 

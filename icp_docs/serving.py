@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,20 +28,33 @@ class NativeWatch:
     def __init__(self) -> None:
         self._observer: Any = None
 
-    def watch(self, server: LiveReloadServer, folders: list[str]) -> None:
+    def watch(self, server: LiveReloadServer, folders: list[str],
+              repository: Path | None = None) -> None:
         """Watch ``folders`` for ``server``: by file events where the system has them, else
         by MkDocs's polling. With file events, a folder that does not exist yet (a first
-        ``overrides/icp/``) is watched from the moment it is made."""
+        ``overrides/icp/``) is watched from the moment it is made; and the git repository
+        holding ``repository``, if any, for commits and checkouts, which change the change
+        log and the revisions the pages name without changing a spec."""
         present = [folder for folder in folders if os.path.isdir(folder)]
         observer = _native_observer(present)
         if observer is None:
             for folder in present:
                 server.watch(folder)
             return
-        polling, server.observer = server.observer, _ChangesOnly(observer)  # type: ignore[assignment]
+        polling = server.observer
         try:
+            server.observer = _ChangesOnly(observer)  # type: ignore[assignment]
             for folder in folders:
                 server.watch(folder)  # MkDocs's own handler, on the native observer
+            found = None if repository is None else _git_dirs(repository)
+            if found is not None:
+                server.observer = _ChangesOnly(observer, keep=_names_a_ref)  # type: ignore[assignment]
+                own, common = found
+                server.watch(str(own), recursive=False)  # HEAD: a checkout
+                if (common / "refs" / "heads").is_dir():
+                    server.watch(str(common / "refs" / "heads"))  # a commit moves a branch
+                if common != own:
+                    server.watch(str(common), recursive=False)  # packed-refs
         finally:
             server.observer = polling
         self._observer = observer
@@ -58,8 +72,9 @@ class _ChangesOnly:
     and read, which every rebuild does to every spec: MkDocs, which rebuilds on any event,
     would then rebuild without end."""
 
-    def __init__(self, observer: Any) -> None:
+    def __init__(self, observer: Any, keep: Callable[[str], bool] | None = None) -> None:
         self.observer = observer
+        self.keep = keep or (lambda path: not is_editor_file(path))
 
     def schedule(self, handler: Any, path: str, *, recursive: bool = False) -> Any:
         from watchdog import events as e
@@ -68,7 +83,7 @@ class _ChangesOnly:
             return _Appearing(self, handler, path, recursive=recursive)
         changes = [e.FileCreatedEvent, e.FileModifiedEvent, e.FileDeletedEvent,
                    e.FileMovedEvent, e.FileClosedEvent]
-        return self.observer.schedule(_NoEditorFiles(handler), path, recursive=recursive,
+        return self.observer.schedule(_Kept(handler, self.keep), path, recursive=recursive,
                                       event_filter=changes)
 
 
@@ -141,16 +156,31 @@ def is_editor_file(path: str) -> bool:
             or (len(name) > 1 and name.startswith("#") and name.endswith("#")))
 
 
-class _NoEditorFiles:
-    """Passes on an event unless every file it names is an editor's own: a rename of a
-    temporary file over a spec is a save, the temporary file being written is not."""
+def _names_a_ref(path: str) -> bool:
+    """Whether ``path`` is ``HEAD``, ``packed-refs`` or a branch of a git repository (not a
+    lock file: git writes one, then renames it over the real file). The index, objects and
+    logs in the same folders change on every ``git status`` or fetch."""
+    name = os.path.basename(path)
+    branch = f"{os.sep}refs{os.sep}heads{os.sep}" in path
+    return (name in ("HEAD", "packed-refs") or branch) and not name.endswith(".lock")
 
-    def __init__(self, handler: Any) -> None:
-        self.handler = handler
+
+def _git_dirs(path: Path) -> tuple[Path, Path] | None:
+    from .history.git import git_dirs  # git is needed only when serving from a repository
+
+    return git_dirs(path)
+
+
+class _Kept:
+    """Passes on an event when a file it names is one to ``keep``: a rename of a temporary
+    file over a spec is a save, while the temporary file being written is not."""
+
+    def __init__(self, handler: Any, keep: Callable[[str], bool]) -> None:
+        self.handler, self.keep = handler, keep
 
     def dispatch(self, event: Any) -> None:
         paths = [p for p in (event.src_path, getattr(event, "dest_path", "")) if p]
-        if not all(is_editor_file(os.fsdecode(p)) for p in paths):
+        if any(self.keep(os.fsdecode(p)) for p in paths):
             self.handler.dispatch(event)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -345,3 +346,37 @@ def test_dirty_search_keeps_the_pages_not_rendered(tmp_path: Path, kept: list[st
         _index_entry(""), _index_entry("guide/", "new"), _index_entry("playbook/"),
         _index_entry("playbook/x/", "new"),
     ]
+
+
+def _git(root: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "RevOps", "GIT_AUTHOR_EMAIL": "revops@example.com",
+           "GIT_COMMITTER_NAME": "RevOps", "GIT_COMMITTER_EMAIL": "revops@example.com"}
+    done = subprocess.run(["git", "-C", str(root), *args], env=env, capture_output=True,
+                          text=True, check=True)
+    return done.stdout.strip()
+
+
+def test_a_commit_while_serving_updates_the_pages(tmp_path: Path) -> None:
+    # A commit changes no spec, but the change log and the revision each checklist prints:
+    # the pages must follow it, not wait for the next edit of a spec.
+    root = tmp_path / "project"
+    copy_tree(PROJECT, root)
+    _git(root, "init", "-q")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "The playbook")
+    running = Server(root)
+    checklist = SEGMENT + "checklist/"
+    try:
+        running.wait_for(checklist, lambda body: "Staffing agencies paying" in body)
+        spec = root / "specs" / "segments" / "staffing-agencies.yml"
+        spec.write_text(spec.read_text().replace("Staffing agencies paying", "Agencies paying"))
+        running.wait_for(checklist, lambda body: " (modified)" in body)
+        _git(root, "commit", "-q", "-am", "Shorter label")
+        sha = _git(root, "rev-parse", "--short", "HEAD")
+        body = running.wait_for(checklist, lambda body: f"spec revision {sha}<" in body)
+        assert " (modified)" not in body
+        _git(root, "status")  # the index is rewritten: no rebuild for that
+        time.sleep(2)
+        assert running.output().count("Detected file changes") == 2, running.output()
+    finally:
+        running.stop()

@@ -93,6 +93,19 @@ def toplevel(path: Path) -> Path | None:
     return Path(out.decode().strip()).resolve()
 
 
+def git_dirs(path: Path) -> tuple[Path, Path] | None:
+    """The repository's own folder (``.git``, or a worktree's folder within it), which holds
+    ``HEAD``, and the folder shared by all its worktrees, which holds the branches; None
+    outside git."""
+    folder = path if path.is_dir() else path.parent
+    try:
+        own, common = git(folder, "rev-parse", "--absolute-git-dir",
+                          "--git-common-dir").decode().splitlines()
+    except (GitError, ValueError):
+        return None
+    return Path(own), (folder / common).resolve()
+
+
 def head_sha(repo: Path) -> str | None:
     """The full sha of HEAD, or None when there is no commit yet (or no repository)."""
     try:
