@@ -104,6 +104,32 @@ def make_floor(folder: Path, like: Path) -> Path:
     return folder
 
 
+def time_conversion(project: Path) -> dict[str, tuple[int, float]]:
+    """Seconds Python-Markdown takes over the hand-written pages of ``project``, one after
+    the other with the site's extensions (as MkDocs sets it up), by kind of page: the
+    number of pages and their total time."""
+    import markdown  # type: ignore[import-untyped]
+    from mkdocs.config import load_config
+
+    config = load_config(str(project / "mkdocs.yml"))
+    md = markdown.Markdown(extensions=config.markdown_extensions,
+                           extension_configs=config.mdx_configs)
+    kinds: dict[str, tuple[int, float]] = {}
+    for page in sorted((project / "docs").rglob("*.md")):
+        parts = page.relative_to(project / "docs").parts
+        kind = ("persona page" if "personas" in parts else
+                "segment checklist" if parts[-1] == "checklist.md" else
+                "segment page" if len(parts) == 4 and parts[1] == "segments" else
+                "/".join(parts))
+        text = page.read_text(encoding="utf-8")
+        start = time.perf_counter()
+        md.reset()
+        md.convert(text)
+        count, total = kinds.get(kind, (0, 0.0))
+        kinds[kind] = (count + 1, total + time.perf_counter() - start)
+    return kinds
+
+
 def _build_once(project: Path) -> tuple[float, float]:
     """Wall and CPU (user + system) seconds of one ``mkdocs build`` of ``project``."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -181,7 +207,7 @@ def time_reloads(project: Path, reloads: int, *, dirty: bool = False) -> list[fl
             time.sleep(1.0)  # let the server settle: each edit is measured alone
             start = time.perf_counter()
             edit(marker)
-            _wait(lambda m=marker: m in _get(url), 60)  # type: ignore[misc]
+            _wait(lambda m=marker: m in _get(url), 60)
             times.append(time.perf_counter() - start)
         return times
     finally:
@@ -210,6 +236,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--reloads", type=int, default=5)
     parser.add_argument("--serve-segments", type=int, default=20)
+    parser.add_argument("--convert", type=int, default=100, metavar="N",
+                        help="time Python-Markdown on the hand-written pages of N segments "
+                             "(0: not)")
     args = parser.parse_args()
     results: dict[int, tuple[tuple[float, float], tuple[float, float], int, float]] = {}
     with tempfile.TemporaryDirectory(prefix="icp-bench-") as tmp:
@@ -222,6 +251,12 @@ def main() -> int:
             print(f"built N={n}: plugin {p_wall:.2f} s ({p_cpu:.2f} s CPU), by hand "
                   f"{h_wall:.2f} s ({h_cpu:.2f} s CPU), one-line pages {f_wall:.2f} s, "
                   f"{pages} pages", file=sys.stderr)
+        conversion: dict[str, tuple[int, float]] = {}
+        if args.convert:
+            converted = Path(tmp) / f"h{args.convert}"
+            if not converted.exists():
+                make_project(converted, args.convert, plugin=False)
+            conversion = time_conversion(converted)
         reloads: dict[str, list[float]] = {}
         if args.reloads:
             project = make_project(Path(tmp) / "serve", args.serve_segments, plugin=True)
@@ -238,9 +273,9 @@ def main() -> int:
     print("| segments | pages | plugin build: wall (CPU) s | hand-written: wall (CPU) s "
           "| plugin / hand: wall (CPU) | same pages, one line each: wall s |")
     print("|---:|---:|---:|---:|---:|---:|")
-    for n, ((pw, pc), (hw, hc), pages, floor) in results.items():
+    for n, ((pw, pc), (hw, hc), pages, fw) in results.items():
         print(f"| {n} | {pages} | {pw:.2f} ({pc:.2f}) | {hw:.2f} ({hc:.2f}) | "
-              f"{pw / hw:.3f}x ({pc / hc:.3f}x) | {floor:.2f} |")
+              f"{pw / hw:.3f}x ({pc / hc:.3f}x) | {fw:.2f} |")
     print()
     for n in results:
         if 2 * n in results:
@@ -248,6 +283,15 @@ def main() -> int:
             cpu = results[2 * n][0][1] / results[n][0][1]
             print(f"growth, plugin build, {2 * n} / {n} segments: {wall:.2f}x wall, "
                   f"{cpu:.2f}x CPU")
+    if conversion:
+        print(f"\nPython-Markdown alone, the hand-written pages of {args.convert} segments, "
+              "one after the other:\n")
+        print("| page | pages | ms a page | s in all |")
+        print("|---|---:|---:|---:|")
+        for kind, (count, total) in sorted(conversion.items(), key=lambda kv: -kv[1][1]):
+            print(f"| {kind} | {count} | {1000 * total / count:.1f} | {total:.2f} |")
+        print(f"| all | {sum(c for c, _ in conversion.values())} | | "
+              f"{sum(t for _, t in conversion.values()):.2f} |\n")
     for mode, times in reloads.items():
         print(f"{mode}: edit-to-reload, {args.serve_segments} segments, {len(times)} edits: "
               f"median {statistics.median(times):.2f} s, max {max(times):.2f} s")

@@ -65,6 +65,11 @@ def time_command(cmd: list[str], runs: int, cwd: Path) -> tuple[list[float], lis
     return walls, cpus
 
 
+def _bare(imports: str) -> list[str]:
+    """A Python run of ``imports`` alone, started and ended as ``icp-docs`` is."""
+    return [sys.executable, "-c", f"import gc, os; gc.disable(); {imports}; os._exit(0)"]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="runs per case (default 7)")
@@ -85,13 +90,12 @@ def main() -> int:
              time_command([*command, str(SPECS)], args.runs * 3, ROOT)),
             (f"{args.files:,} segment files", args.runs, 2.0,
              time_command([*command, str(big)], args.runs, ROOT)),
-            # The floor under the sample: what any run pays before reading a file.
+            # The floor under the sample: what any run pays before reading a file. Started
+            # and ended as the command is (no cyclic collector, no teardown at exit).
             ("floor: the interpreter importing PyYAML and pydantic", args.runs * 3, None,
-             time_command([sys.executable, "-c", "import yaml, pydantic.main"],
-                          args.runs * 3, ROOT)),
+             time_command(_bare("import yaml, pydantic.main"), args.runs * 3, ROOT)),
             ("floor: the same, and the spec models built", args.runs * 3, None,
-             time_command([sys.executable, "-c", "import yaml, icp_docs.spec.models"],
-                          args.runs * 3, ROOT)),
+             time_command(_bare("import yaml, icp_docs.spec.models"), args.runs * 3, ROOT)),
         ]
     print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.system()} {platform.machine()}; load average {load_before:.1f} before, "

@@ -54,13 +54,12 @@ class _Walk:
     def place(self, loc: Loc, *, old: bool = False, near: Loc | None = None) -> dict[str, Any]:
         """Where a change is: ``loc`` in the new file, or in the old one for what was removed
         (``old``). A removal is also anchored in the new file, at ``near`` (where the removed
-        part was: the list it left), or at ``loc``'s nearest ancestor there."""
+        part was: the list it left; needed when ``loc`` ends in a list index, which in the new
+        file may be another entry), else at ``loc`` or its nearest ancestor there."""
         if not old:
             return _at(self.segment, self.new, loc)
-        if near is None:  # an index into the old file's list means another entry in the new
-            near = loc[:next(i for i in range(len(loc), 0, -1)
-                             if not isinstance(loc[i - 1], int))] if loc else loc
-        return {**_at(self.segment, self.old, loc), "anchor": Place(self.new, near)}
+        anchor = Place(self.new, loc if near is None else near)
+        return {**_at(self.segment, self.old, loc), "anchor": anchor}
 
 
 def diff_playbooks(old: Playbook, new: Playbook) -> list[Change]:
