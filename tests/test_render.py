@@ -295,6 +295,21 @@ def test_render_command_writes_and_refuses(project: Path, tmp_path: Path,
     assert not (other / "playbook" / "index.md").exists()  # refused before writing anything
 
 
+def test_render_command_removes_a_removed_segment_s_pages(tmp_path: Path) -> None:
+    specs = tmp_path / "specs"
+    copy_tree(PROJECT / "specs", specs)
+    out = tmp_path / "out"
+    assert main(["render", str(specs), "--out", str(out)]) == 0
+    folder = out / "playbook" / "segments" / "staffing-agencies"
+    assert (folder / "personas").is_dir()
+    (out / "playbook" / "notes.md").write_text("the team's own page\n")
+    (specs / "segments" / "staffing-agencies.yml").unlink()
+    assert main(["render", str(specs), "--out", str(out)]) == 0
+    assert not folder.exists()  # its pages, and the folders they leave empty
+    assert (out / "playbook" / "segments" / "index.md").is_file()
+    assert (out / "playbook" / "notes.md").read_text() == "the team's own page\n"
+
+
 def test_render_command_fails_on_spec_errors(tmp_path: Path,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     specs = tmp_path / "specs"

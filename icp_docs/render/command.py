@@ -21,6 +21,7 @@ from ..diagnostics import format_all, has_errors, summary
 from ..lint import check
 from .environment import TemplateProblem
 from .pages import Page, normalise_prefix, render_pages
+from .site import remove_outputs
 
 MANIFEST = ".icp-docs-render.json"
 
@@ -121,8 +122,8 @@ def write_pages(pages: list[Page], out: Path) -> list[Path]:
         if not target.is_file() or target.read_bytes() != data:
             target.write_bytes(data)
         written.append(target)
-    for stale in sorted(owned.keys() - hashes.keys()):
-        (out / stale).unlink(missing_ok=True)
+    # The pages of a removed segment or persona, and the folders that leaves empty.
+    remove_outputs(out, sorted(owned.keys() - hashes.keys()))
     manifest = json.dumps({"files": dict(sorted(hashes.items()))}, indent=1) + "\n"
     (out / MANIFEST).write_text(manifest, encoding="utf-8")
     return written

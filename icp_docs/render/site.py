@@ -123,9 +123,10 @@ class Scratch:
 
 
 def remove_outputs(site_dir: Path, dest_uris: Iterable[str]) -> None:
-    """Delete pages' HTML from the site folder, and the folders that leaves empty. A dirty
-    build never deletes anything, so the page of a removed persona or segment would go on
-    being served with the content the author removed."""
+    """Delete pages (paths relative to ``site_dir``) and the folders that leaves empty. A
+    dirty build never deletes anything, so the page of a removed persona or segment would go
+    on being served with the content the author removed; ``icp-docs render`` would leave the
+    folders of a removed segment behind."""
     root = site_dir.resolve()
     for uri in dest_uris:
         target = (root / uri).resolve()
