@@ -182,6 +182,14 @@ _INDICATOR = """(box) => {
 }"""
 
 
+# The outline of the box the keyboard is on, as drawn: a masked pseudo-element shows only
+# what its mask lets through, and a check mark's mask cuts any outline of its own away.
+_FOCUS_RING = """(box) => ["::before", "::after"].map((part) => {
+  const style = getComputedStyle(box.nextElementSibling, part);
+  return {part, outline: style.outlineStyle, mask: style.maskImage, content: style.content};
+}).filter((p) => p.content !== "none" && p.outline !== "none" && p.mask === "none")"""
+
+
 def test_checklist_boxes_show_state_and_focus_without_colour_alone(browser: object,
                                                                    base_url: str) -> None:
     """An empty box until ticked, then a check mark: the two states differ in shape, not
@@ -197,13 +205,32 @@ def test_checklist_boxes_show_state_and_focus_without_colour_alone(browser: obje
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Tab")  # back onto the first box, as a keyboard user gets there
     assert boxes.first.evaluate("b => b === document.activeElement")
-    assert boxes.first.evaluate(_INDICATOR)["outline"] != "none"
-    assert boxes.nth(1).evaluate(_INDICATOR)["outline"] == "none"
+    assert boxes.first.evaluate(_FOCUS_RING)
+    assert not boxes.nth(1).evaluate(_FOCUS_RING)
     found = page.evaluate(_CONTRAST.replace("getComputedStyle(el).color",
                                             "getComputedStyle(el, '::before').borderTopColor"),
                           "article .task-list-item:not(:first-child) .task-list-indicator")
     page.close()
     assert found and min(f["ratio"] for f in found) >= 3, found[:2]
+
+
+def test_a_ticked_box_keeps_its_focus_outline(browser: object, base_url: str) -> None:
+    """Ticking a box with Space leaves the keyboard on it: the outline must still show,
+    not only on an empty box."""
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(base_url + PAGES["checklist"], wait_until="load")
+    boxes = page.locator("article .task-list-item input[type=checkbox]")
+    page.locator("article .task-list-item label").first.click(click_count=2)  # ticked, then not
+    page.keyboard.press("Tab")
+    page.keyboard.press("Shift+Tab")  # back onto the first box, as a keyboard user gets there
+    assert boxes.first.evaluate("b => b === document.activeElement")
+    assert not boxes.first.is_checked()
+    assert boxes.first.evaluate(_FOCUS_RING), "an empty box the keyboard is on"
+    page.keyboard.press("Space")
+    assert boxes.first.is_checked()
+    assert boxes.first.evaluate(_FOCUS_RING), "a ticked box the keyboard is on"
+    assert not boxes.nth(1).evaluate(_FOCUS_RING)
+    page.close()
 
 
 def test_each_notes_box_says_whose_notes_it_holds(browser: object, base_url: str) -> None:

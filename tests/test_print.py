@@ -346,6 +346,38 @@ def test_a_checklist_too_long_for_the_page_is_shrunk_with_a_warning(long_site: P
     assert "Q22" in _text(reader.pages[0])
 
 
+# A product named in full, as a RevOps lead would write it: with a long segment id the
+# footer's line cannot hold everything.
+LONG_PRODUCT = "Ledgerline month-end close automation for multi-entity finance teams in North America"
+
+
+@browser
+@slow
+@pytest.mark.parametrize("paper", PAPERS)
+def test_the_footer_keeps_the_revision_whole_beside_a_long_product(
+        printer: Printer, tmp_path_factory: pytest.TempPathFactory, paper: str) -> None:
+    """The revision is what tells a stale sheet from a current one: the product gives way."""
+    root = tmp_path_factory.mktemp("product")
+    copy_tree(SPECS, root / "specs")
+    playbook = yaml.safe_load((root / "specs" / "playbook.yml").read_text())
+    playbook["product"] = LONG_PRODUCT
+    (root / "specs" / "playbook.yml").write_text(yaml.safe_dump(playbook, sort_keys=False))
+    (root / "docs").mkdir()
+    (root / "docs" / "index.md").write_text("# Product\n", encoding="utf-8")
+    (root / "mkdocs.yml").write_text("site_name: Product\ntheme:\n  name: material\n"
+                                     "plugins:\n  - icp\n", encoding="utf-8")
+    done = mkdocs_build(root / "mkdocs.yml", root / "site")
+    assert done.returncode == 0, done.stderr
+    with serve(root / "site") as base:
+        data, fits = printer.pdf(
+            f"{base}playbook/segments/usage-revenue-reconciliation/checklist/", paper)
+    reader = _pdf(data)
+    assert len(reader.pages) == 1 and [f.shrunk for f in fits] == [False]
+    text = _text(reader.pages[0])
+    assert f"Refresh {playbook['refresh']} · spec revision not in git" in text
+    assert "Ledgerline month-end close" in text
+
+
 # ---- Problems: a clear message, exit 1, nothing overwritten ----------------------------------
 
 

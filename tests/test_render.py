@@ -141,6 +141,34 @@ def test_checklist_content(pages: dict[str, Page]) -> None:
     assert len(re.findall(r'<div class="icp-checklist[ "]', everything)) == 2
 
 
+def test_checklist_questions_have_ids_unique_on_the_all_checklists_page(
+        tmp_path: Path) -> None:
+    """Each box is named by its question's id. Segment "saas" asking "enterprise-budget" and
+    segment "saas-enterprise" asking "budget" must not give both questions one id, or the
+    second segment's box is announced with the first one's question."""
+    root = tmp_path / "project"
+    copy_tree(PROJECT, root)
+    segments = root / "specs" / "segments"
+    source = next(segments.glob("*.yml"))
+    text = source.read_text()
+    first_id = re.search(r"^\s+- id: (\S+)", text.split("criteria:", 1)[1], re.M)
+    assert first_id is not None
+    for segment_id, criterion_id in (("saas", "enterprise-budget"), ("saas-enterprise", "budget")):
+        own = re.sub(r"^id: \S+", f"id: {segment_id}", text, count=1, flags=re.M)
+        head, criteria = own.split("criteria:", 1)
+        criteria = criteria.replace(f"- id: {first_id.group(1)}", f"- id: {criterion_id}", 1)
+        (segments / f"{segment_id}.yml").write_text(f"{head}criteria:{criteria}")
+    source.unlink()
+    result = check(root / "specs", cwd=root)
+    assert result.playbook is not None, [d.format() for d in result.diagnostics]
+    everything = next(p for p in render_pages(result.playbook)
+                      if p.path == "playbook/checklists.md").markdown
+    ids = re.findall(r'<span class="icp-question" id="([^"]+)"', everything)
+    labels = re.findall(r'aria-labelledby="([^"]+)"', everything)
+    assert len(ids) > len(set(re.findall(r'id="checklist-([^"]+)"', everything)))
+    assert len(ids) == len(set(ids)) and sorted(labels) == sorted(ids)
+
+
 def test_broken_segment_page_shows_the_problem(pages: dict[str, Page]) -> None:
     page = pages["playbook/segments/broken-one/index.md"].markdown
     assert "specs/segments/broken-one.yml:2:8</code>" in page
