@@ -272,6 +272,25 @@ def test_span(low: int | None, high: int | None, unit: str, expected: str) -> No
     assert html.unescape(filters.span(low, high, unit)) == expected
 
 
+def test_checkbox_names_stay_apart_on_the_all_checklists_page(tmp_path: Path) -> None:
+    # Segment "multi-country" asks "payroll-lead-engaged"; "multi-country-payroll" asks
+    # "lead-engaged": joined by one hyphen both ids would be the same, and one box would be
+    # announced with the other segment's question.
+    root = tmp_path / "project"
+    copy_tree(PROJECT, root)
+    segments = root / "specs" / "segments"
+    spec = (segments / "multi-country-payroll.yml").read_text()
+    (segments / "multi-country-payroll.yml").write_text(
+        spec.replace("- id: payroll-lead-engaged", "- id: lead-engaged"))
+    (segments / "multi-country.yml").write_text(
+        spec.replace("id: multi-country-payroll", "id: multi-country", 1))
+    loaded = check(root / "specs", cwd=root)
+    assert loaded.playbook is not None and not loaded.broken
+    page = {p.path: p for p in render_pages(loaded.playbook)}["playbook/checklists.md"]
+    ids = re.findall(r'<span class="icp-question" id="([^"]+)"', page.markdown)
+    assert len(ids) == 12 and len(set(ids)) == len(ids), ids
+
+
 def test_render_command_writes_and_refuses(project: Path, tmp_path: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     specs = tmp_path / "specs"
