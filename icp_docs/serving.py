@@ -83,8 +83,10 @@ class _ChangesOnly:
             return _Appearing(self, handler, path, recursive=recursive)
         changes = [e.FileCreatedEvent, e.FileModifiedEvent, e.FileDeletedEvent,
                    e.FileMovedEvent, e.FileClosedEvent]
-        return self.observer.schedule(_Kept(handler, self.keep), path, recursive=recursive,
-                                      event_filter=changes)
+        keep = self.keep
+        return self.observer.schedule(
+            _Kept(handler, lambda name: keep(name) and not _in_git_folder(name, path)), path,
+            recursive=recursive, event_filter=changes)
 
 
 class _Appearing:
@@ -154,6 +156,14 @@ def is_editor_file(path: str) -> bool:
     name = os.path.basename(path)
     return (name.startswith(".") or name.endswith("~")
             or (len(name) > 1 and name.startswith("#") and name.endswith("#")))
+
+
+def _in_git_folder(path: str, root: str) -> bool:
+    """Whether ``path`` is in a ``.git`` folder below the watched ``root`` (a specs folder
+    that is a repository of its own): the index, objects and logs, which ``git status``, a
+    fetch or a gc rewrite without changing a spec. HEAD and the branches have watches of
+    their own (:meth:`NativeWatch.watch`)."""
+    return ".git" in os.path.relpath(path, root).split(os.sep)
 
 
 def _names_a_ref(path: str) -> bool:

@@ -11,11 +11,12 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from icp_docs.printing.browser import CHROMIUM_ARGS, find_chromium
+from icp_docs.printing.browser import CHROMIUM_ARGS, Printer, find_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
@@ -68,6 +69,14 @@ def chromium() -> str:
     if path is None:
         pytest.fail("Chromium is missing and could not be installed (apt-get install chromium)")
     return path
+
+
+@pytest.fixture(scope="session")
+def printer(chromium: str) -> Iterator[Printer]:
+    """One headless Chromium per test process, for printing and for the browser tests alike:
+    Playwright's sync API cannot run two instances in one thread, nor start again there."""
+    with Printer(chromium) as started:
+        yield started
 
 
 def mkdocs_build(config: Path, site_dir: Path, *extra: str) -> subprocess.CompletedProcess[str]:

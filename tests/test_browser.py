@@ -7,10 +7,9 @@ import struct
 from collections.abc import Iterator
 from pathlib import Path
 
-import playwright.sync_api as playwright_api
 import pytest
 
-from icp_docs.printing.browser import CHROMIUM_ARGS, serve
+from icp_docs.printing.browser import Printer, serve
 
 PAGES = {
     "overview": "playbook/",
@@ -38,14 +37,9 @@ def base_url(built_site: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser(chromium: str) -> Iterator[object]:
-    with playwright_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=chromium, args=list(CHROMIUM_ARGS),
-                                     headless=True)
-        try:
-            yield launched
-        finally:
-            launched.close()
+def browser(printer: Printer) -> object:
+    # The Chromium `icp-docs checklists` prints with (conftest's printer, one per process).
+    return printer.browser
 
 
 def png_size(path: Path) -> tuple[int, int]:

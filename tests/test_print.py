@@ -72,12 +72,6 @@ def sample() -> Playbook:
 
 
 @pytest.fixture(scope="session")
-def printer(chromium: str) -> Iterator[Printer]:
-    with Printer(chromium) as started:
-        yield started
-
-
-@pytest.fixture(scope="session")
 def sample_url(built_site: Path) -> Iterator[str]:
     with serve(built_site) as base:
         yield base + "playbook/"
@@ -348,7 +342,8 @@ def test_a_checklist_too_long_for_the_page_is_shrunk_with_a_warning(long_site: P
 
 # A product named in full, as a RevOps lead would write it: with a long segment id the
 # footer's line cannot hold everything.
-LONG_PRODUCT = "Ledgerline month-end close automation for multi-entity finance teams in North America"
+LONG_PRODUCT = ("Ledgerline month-end close automation for multi-entity finance teams in "
+                "North America")
 
 
 @browser

@@ -142,6 +142,15 @@ def test_an_image_is_a_link_to_it(site: Path) -> None:
             "https://tracker.example/blank.gif</a>") in page
 
 
+def test_an_image_in_a_link_leaves_the_link_where_it_was(site: Path) -> None:
+    # A badge linking to a build: the words the image leaves go where the link goes, not
+    # to the image (two links side by side, the real one empty and so never clicked).
+    page = html.unescape((site / "playbook/index.html").read_text())
+    assert ('<a href="https://ci.example/builds" rel="noopener noreferrer">build status</a>'
+            in page)
+    assert "https://tracker.example/badge.svg" not in page
+
+
 def test_titles_cannot_be_closed(site: Path) -> None:
     persona = audit(site / PERSONA)
     assert persona.titles == ['</title><script>alert("persona")</script> - Hostile playbook']

@@ -380,3 +380,34 @@ def test_a_commit_while_serving_updates_the_pages(tmp_path: Path) -> None:
         assert running.output().count("Detected file changes") == 2, running.output()
     finally:
         running.stop()
+
+
+def test_a_specs_folder_that_is_a_repository_rebuilds_for_commits_only(tmp_path: Path) -> None:
+    # The specs kept in a repository of their own, the site beside it: git's own folder is
+    # then inside the watched specs. `git status` (an editor runs it all the time) rewrites
+    # the index there, changing no spec, branch or HEAD: no rebuild for that.
+    root = tmp_path / "project"
+    copy_tree(PROJECT, root)
+    specs = root / "specs"
+    _git(specs, "init", "-q")
+    _git(specs, "add", "-A")
+    _git(specs, "commit", "-q", "-m", "The playbook")
+    running = Server(root)
+    try:
+        running.wait_for(SEGMENT, lambda body: "Staffing agencies paying contractors" in body)
+        for spec in (specs / "segments").iterdir():
+            spec.write_bytes(spec.read_bytes())  # the same words: git status then refreshes
+        running.wait_for_log("Reloading browsers")
+        time.sleep(1.5)  # the writes may have taken two rebuilds
+        rebuilds = running.output().count("Detected file changes")
+        _git(specs, "status")
+        _git(specs, "status")
+        time.sleep(2)
+        assert running.output().count("Detected file changes") == rebuilds, running.output()
+        spec = specs / "segments" / "staffing-agencies.yml"
+        spec.write_text(spec.read_text().replace("Staffing agencies paying", "Agencies paying"))
+        running.wait_for(SEGMENT, lambda body: "Agencies paying contractors" in body)
+        _git(specs, "commit", "-q", "-am", "Shorter label")
+        running.wait_for_log("Detected file changes", rebuilds + 2)  # a commit still does
+    finally:
+        running.stop()

@@ -157,6 +157,14 @@ class Printer:
         if self._playwright is not None:
             self._playwright.stop()
 
+    @property
+    def browser(self) -> Browser:
+        """The Chromium this printer launched, for callers that open pages of their own
+        (Playwright's sync API runs one instance per thread)."""
+        if self._browser is None:
+            raise RuntimeError("Printer is not started; use it as a context manager")
+        return self._browser
+
     def open(self, url: str) -> Page:
         """A new tab showing ``url`` in print media, fonts loaded; only requests to the URL's
         own origin are let through."""

@@ -67,11 +67,22 @@ def _parser() -> MarkdownIt:
 def _image_as_link(self: Any, tokens: list[Any], idx: int, options: Any, env: Any) -> str:
     """An image as a link to it, named by its alt text (or its address): an image would make
     every reader's browser call the server it is on, a tracker perhaps. The sanitiser then
-    checks the address like any link's."""
+    checks the address like any link's. An image inside a link (a badge) is its alt text
+    alone: a link in a link would split in two, the words going to the image."""
     token = tokens[idx]
     src = str(token.attrGet("src") or "")
     alt = self.renderInlineAsText(token.children or [], options, env) or src
+    if _inside_link(tokens, idx):
+        return html.escape(alt, quote=False)
     return f'<a href="{html.escape(src)}">{html.escape(alt, quote=False)}</a>'
+
+
+def _inside_link(tokens: list[Any], idx: int) -> bool:
+    """Whether the inline token at ``idx`` is between a link's opening and its closing."""
+    depth = 0
+    for token in tokens[:idx]:
+        depth += (token.type == "link_open") - (token.type == "link_close")
+    return depth > 0
 
 
 def escape_text(text: str) -> str:
