@@ -190,7 +190,8 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
     @event_priority(-100)
     def on_page_context(self, context: Any, *, page: MkPage, config: MkDocsConfig,
                         nav: Navigation) -> Any:
-        self.search.rendered(page.url)
+        if self.scratch is not None:  # serve --dirty: see on_post_build
+            self.search.rendered(page.url)
         return context
 
     # Last: after the search plugin has written its index.

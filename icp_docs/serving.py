@@ -46,7 +46,9 @@ class NativeWatch:
             server.observer = _ChangesOnly(observer)  # type: ignore[assignment]
             for folder in folders:
                 server.watch(folder)  # MkDocs's own handler, on the native observer
-            found = None if repository is None else _git_dirs(repository)
+            from .history.git import git_dirs  # git only when serving from a repository
+
+            found = None if repository is None else git_dirs(repository)
             if found is not None:
                 server.observer = _ChangesOnly(observer, keep=_names_a_ref)  # type: ignore[assignment]
                 own, common = found
@@ -72,9 +74,9 @@ class _ChangesOnly:
     and read, which every rebuild does to every spec: MkDocs, which rebuilds on any event,
     would then rebuild without end."""
 
-    def __init__(self, observer: Any, keep: Callable[[str], bool] | None = None) -> None:
+    def __init__(self, observer: Any, keep: Callable[[str, str], bool] | None = None) -> None:
         self.observer = observer
-        self.keep = keep or (lambda path: not is_editor_file(path))
+        self.keep = keep or _authored  # (path, watched folder) -> whether it may rebuild
 
     def schedule(self, handler: Any, path: str, *, recursive: bool = False) -> Any:
         from watchdog import events as e
@@ -83,10 +85,8 @@ class _ChangesOnly:
             return _Appearing(self, handler, path, recursive=recursive)
         changes = [e.FileCreatedEvent, e.FileModifiedEvent, e.FileDeletedEvent,
                    e.FileMovedEvent, e.FileClosedEvent]
-        keep = self.keep
-        return self.observer.schedule(
-            _Kept(handler, lambda name: keep(name) and not _in_git_folder(name, path)), path,
-            recursive=recursive, event_filter=changes)
+        return self.observer.schedule(_Kept(handler, self.keep, path), path,
+                                      recursive=recursive, event_filter=changes)
 
 
 class _Appearing:
@@ -158,15 +158,16 @@ def is_editor_file(path: str) -> bool:
             or (len(name) > 1 and name.startswith("#") and name.endswith("#")))
 
 
-def _in_git_folder(path: str, root: str) -> bool:
-    """Whether ``path`` is in a ``.git`` folder below the watched ``root`` (a specs folder
-    that is a repository of its own): the index, objects and logs, which ``git status``, a
-    fetch or a gc rewrite without changing a spec. HEAD and the branches have watches of
-    their own (:meth:`NativeWatch.watch`)."""
-    return ".git" in os.path.relpath(path, root).split(os.sep)
+def _authored(path: str, root: str) -> bool:
+    """Whether a change to ``path``, in the watched folder ``root``, may be an author's: not
+    an editor's own file, and not in a ``.git`` folder below ``root`` (a specs folder that is
+    a repository of its own), whose index, objects and logs ``git status``, a fetch or a gc
+    rewrite without changing a spec. HEAD and the branches have watches of their own
+    (:meth:`NativeWatch.watch`)."""
+    return not is_editor_file(path) and ".git" not in os.path.relpath(path, root).split(os.sep)
 
 
-def _names_a_ref(path: str) -> bool:
+def _names_a_ref(path: str, root: str) -> bool:
     """Whether ``path`` is ``HEAD``, ``packed-refs`` or a branch of a git repository (not a
     lock file: git writes one, then renames it over the real file). The index, objects and
     logs in the same folders change on every ``git status`` or fetch."""
@@ -175,22 +176,17 @@ def _names_a_ref(path: str) -> bool:
     return (name in ("HEAD", "packed-refs") or branch) and not name.endswith(".lock")
 
 
-def _git_dirs(path: Path) -> tuple[Path, Path] | None:
-    from .history.git import git_dirs  # git is needed only when serving from a repository
-
-    return git_dirs(path)
-
-
 class _Kept:
-    """Passes on an event when a file it names is one to ``keep``: a rename of a temporary
-    file over a spec is a save, while the temporary file being written is not."""
+    """Passes on an event when a file it names is one to ``keep`` in the watched ``root``: a
+    rename of a temporary file over a spec is a save, the temporary file being written is
+    not."""
 
-    def __init__(self, handler: Any, keep: Callable[[str], bool]) -> None:
-        self.handler, self.keep = handler, keep
+    def __init__(self, handler: Any, keep: Callable[[str, str], bool], root: str) -> None:
+        self.handler, self.keep, self.root = handler, keep, root
 
     def dispatch(self, event: Any) -> None:
         paths = [p for p in (event.src_path, getattr(event, "dest_path", "")) if p]
-        if any(self.keep(os.fsdecode(p)) for p in paths):
+        if any(self.keep(os.fsdecode(p), self.root) for p in paths):
             self.handler.dispatch(event)
 
 
