@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 from conftest import copy_tree
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from icp_docs.diagnostics import Code
-from icp_docs.lint import check
+from icp_docs.lint import check, language
 from icp_docs.lint.registry import PLAYBOOK_RULES, SEGMENT_RULES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -243,3 +245,27 @@ def test_several_processes_lint_a_large_playbook_with_the_same_result(minimal_sp
     assert one.diagnostics == two.diagnostics
     assert {d.code for d in two.diagnostics} == {Code.WEAK_TRIGGERS_ONLY, Code.TOO_MANY_CORE}
     assert len(two.diagnostics) == 11
+
+
+# Text where case folding is tricky: the Kelvin sign, long s and dotted I fold to ASCII letters.
+FOLDING = st.text(alphabet=st.sampled_from(list("aeiknorstuvwy -'IKSNVO\u212a\u017f\u0130\u2019")),
+                  max_size=24)
+WORDS = [language._VAGUE, language._ENTERPRISE, language._PRODUCT_JOB, language._VENDOR,
+         language._FIRST_PERSON, language._THIRD_PERSON]
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(text=st.one_of(FOLDING, st.text(max_size=24),
+                      st.sampled_from(["Our Platform", "LEVERAGE it", "Let\u2019s go", "\u212aey",
+                                       "Companies that NEED software", "\u017feamless"])))
+def test_word_patterns_match_as_case_insensitive_search_does(text: str) -> None:
+    for words in WORDS:
+        fast, plain = words.search(text), words.pattern.search(text)
+        assert (fast and fast.span()) == (plain and plain.span())
+        assert words.found_in(text) is (plain is not None)
+
+
+def test_word_patterns_refuse_upper_case_letters() -> None:
+    with pytest.raises(ValueError, match="upper-case"):
+        language.Words(r"\bTODO\b")
+    assert language.Words(r"\bdone\B").search("DONE") is None
