@@ -8,9 +8,14 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from yaml.constructor import SafeConstructor
 
 from icp_docs.diagnostics import Code
 from icp_docs.spec.yaml import MAX_BYTES, MAX_DEPTH, field_path, load_bytes, load_file
+from icp_docs.spec.yaml12 import INT_TAG, TIMESTAMP_TAG, resolve
 
 
 def problems(raw: bytes | str) -> list[tuple[str, int, int, str]]:
@@ -52,6 +57,26 @@ def test_scalars_follow_yaml_1_2(text: str, value: object) -> None:
     assert doc.diagnostics == []
     assert doc.data["v"] == value
     assert type(doc.data["v"]) is type(value)
+
+
+_constructor = SafeConstructor()
+
+
+@settings(max_examples=400, deadline=None, database=None)
+@given(text=st.one_of(st.from_regex(r"\A[-+]?[0-9_]{1,8}\Z"),
+                      st.from_regex(r"\A0[xo][0-9a-f_]{0,4}\Z"),
+                      st.from_regex(r"\A[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}\Z"), st.integers().map(str)))
+def test_numbers_and_dates_are_what_pyyaml_makes_of_them(text: str) -> None:
+    # The loader builds whole numbers and dates itself, faster than PyYAML's constructor.
+    tag = resolve(text)
+    if tag not in (INT_TAG, TIMESTAMP_TAG):
+        return
+    try:
+        expected = _constructor.yaml_constructors[tag](_constructor, yaml.ScalarNode(tag, text))
+    except ValueError:
+        expected = text  # a date that does not exist stays text, for the field to judge
+    value = load_bytes(f"v: {text}\n".encode(), "f.yml").data["v"]
+    assert (value, type(value)) == (expected, type(expected))
 
 
 def test_keys_are_kept_as_written() -> None:

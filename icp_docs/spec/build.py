@@ -13,6 +13,7 @@ and values, which gives up (:class:`Unusual`) at the first thing it does not han
 
 from __future__ import annotations
 
+import datetime as dt
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,7 +23,17 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from ..diagnostics import Code
-from .yaml12 import MAP_TAG, MERGE_TAG, SCALAR_TAGS, SEQ_TAG, STR_TAG, resolve
+from .yaml12 import (
+    INT_TAG,
+    MAP_TAG,
+    MERGE_TAG,
+    SCALAR_TAGS,
+    SEQ_TAG,
+    STR_TAG,
+    TIMESTAMP_TAG,
+    TYPED_FIRST,
+    resolve,
+)
 
 MAX_NODES = 10_000
 #: Far deeper than any spec (which nests some six levels).
@@ -56,6 +67,7 @@ def build_plain(loader: Any) -> tuple[dict[str, Any], array[int]]:
     scalar, map_start, seq_start = yaml.ScalarEvent, yaml.MappingStartEvent, \
         yaml.SequenceStartEvent
     map_end, seq_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
+    typed_first = TYPED_FIRST
     marks = array("I")
     put = marks.extend
     get()  # the stream starts
@@ -85,8 +97,9 @@ def build_plain(loader: Any) -> tuple[dict[str, Any], array[int]]:
                     raise Unusual
                 key = value
             else:
-                # Plain, not quoted: it may be a number, a date...
-                if event.implicit[0] and (tag := resolve(value)) != STR_TAG:
+                # Plain, not quoted: it may be a number, a date... (most text is not)
+                if value[:1] in typed_first and event.implicit[0] and \
+                        (tag := resolve(value)) != STR_TAG:
                     if tag == MERGE_TAG:
                         raise Unusual
                     value = _typed(tag, value)
@@ -337,6 +350,12 @@ class Builder:
 def _typed(tag: str, value: str) -> Any:
     """A scalar of a known tag as its Python value."""
     try:
+        # The usual cases directly, as PyYAML makes them of what `resolve` lets through
+        # (a fifth of the time): whole numbers, and dates written YYYY-MM-DD.
+        if tag == INT_TAG:
+            return int(value.replace("_", ""), 0)
+        if tag == TIMESTAMP_TAG and len(value) == 10:
+            return dt.date.fromisoformat(value)
         return _constructor.yaml_constructors[tag](_constructor, yaml.ScalarNode(tag, value))
     except (ValueError, TypeError, OverflowError, yaml.YAMLError):
         # Resolved as a date or number that does not construct (2026-13-45): keep the text

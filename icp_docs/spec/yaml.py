@@ -124,9 +124,6 @@ def load_bytes(raw: bytes, display: str, doc: Document | None = None) -> Documen
     text = _decode(raw, doc)
     if text is None:
         return doc
-    if _only_comments(text):
-        _error(doc, 1, 1, Code.EMPTY_FILE, "the file is empty")
-        return doc
 
     loader = EventLoader(text)
     try:
@@ -138,6 +135,9 @@ def load_bytes(raw: bytes, display: str, doc: Document | None = None) -> Documen
         pass  # the Builder reads it again, and reports what it finds
     finally:
         loader.dispose()
+    if _only_comments(text):  # (a mapping, which build_plain returns, is not)
+        _error(doc, 1, 1, Code.EMPTY_FILE, "the file is empty")
+        return doc
 
     def report(mark: Mark, code: Code, message: str, loc: Loc) -> None:
         doc.diagnostics.append(Diagnostic(doc.path, *mark, code, field_path(loc), message))

@@ -16,6 +16,8 @@ STR_TAG = f"{TAG}str"
 SEQ_TAG = f"{TAG}seq"
 MAP_TAG = f"{TAG}map"
 MERGE_TAG = f"{TAG}merge"
+INT_TAG = f"{TAG}int"
+TIMESTAMP_TAG = f"{TAG}timestamp"
 SCALAR_TAGS = frozenset(f"{TAG}{name}" for name in
                         ("str", "int", "float", "bool", "null", "timestamp"))
 
@@ -45,6 +47,8 @@ def _table() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
 
 
 _BY_FIRST = _table()
+#: The first characters of plain scalars that may be something other than text.
+TYPED_FIRST = frozenset(_BY_FIRST)
 
 
 def resolve(value: str) -> str:
