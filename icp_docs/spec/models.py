@@ -106,7 +106,7 @@ class Model(BaseModel):
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True,
-                              strict=True)
+                              strict=True, defer_build=True)
 
 
 class Range(Model):
@@ -179,6 +179,8 @@ class LintSettings(Model):
 
 class PlaybookSpec(Model):
     """``specs/playbook.yml``: company-level facts."""
+
+    model_config = ConfigDict(defer_build=False)
 
     product: Text
     refresh: Refresh
@@ -305,6 +307,8 @@ class JourneyStep(Model):
 
 class SegmentSpec(Model):
     """``specs/segments/<id>.yml``: one ICP segment."""
+
+    model_config = ConfigDict(defer_build=False)
 
     id: Slug
     label: Text
