@@ -7,7 +7,6 @@ stable across releases and can be switched off by code or by name.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -197,6 +196,8 @@ def format_all(diagnostics: Iterable[Diagnostic], style: str = "text") -> str:
     """Render diagnostics as ``text`` (one a line), ``json`` or ``github`` annotations."""
     items = sorted(diagnostics)
     if style == "json":
+        import json  # here: most runs print text, and every run starts with this module
+
         return json.dumps([d.as_dict() for d in items], indent=2)
     if style == "github":
         return "\n".join(d.github() for d in items)
