@@ -174,6 +174,31 @@ def test_a_missing_playbook(minimal_specs: Path) -> None:
     assert errors(minimal_specs) == [("E008", BOOK, 1, 1, "")]
 
 
+def _folder(path: Path) -> None:
+    path.mkdir()
+
+
+@pytest.mark.parametrize(("make", "says"), [
+    (_folder, "cannot read the file: it is a folder, not a file"),
+    (lambda path: path.symlink_to(path.name), "cannot read the file: Too many levels"),
+    (lambda path: path.symlink_to("gone.yml"), "cannot read the file: No such file"),
+    # Never read: a pipe would wait forever, a device (/dev/zero) fill the memory.
+    (lambda path: os.mkfifo(path), "cannot read the file: it is not a regular file"),
+    (lambda path: path.symlink_to("/dev/zero"), "cannot read the file: it is not a regular"),
+])
+def test_a_playbook_that_cannot_be_read_is_not_called_missing(
+        minimal_specs: Path, make: object, says: str) -> None:
+    # The user sees a playbook.yml in the folder: "no playbook.yml" would send them looking.
+    book = minimal_specs / "playbook.yml"
+    book.unlink()
+    make(book)  # type: ignore[operator]
+    result = load_playbook(minimal_specs, cwd=minimal_specs.parent)
+    [found] = [d for d in result.diagnostics if d.severity == "error"]
+    assert (found.code, found.path, found.line, found.column) == (Code.YAML_SYNTAX, BOOK, 1, 1)
+    assert found.message.startswith(says)
+    assert result.playbook is None
+
+
 def test_the_fixture_and_the_sample_are_valid(minimal_specs: Path) -> None:
     assert errors(minimal_specs) == []
     assert load_playbook(Path(__file__).parent.parent / "specs").ok

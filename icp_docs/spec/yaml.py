@@ -15,6 +15,7 @@ Scalars follow YAML 1.2, as editors do (see :mod:`.yaml12`).
 from __future__ import annotations
 
 import re
+import stat
 from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -100,7 +101,14 @@ def load_file(path: Path, display: str) -> Document:
     """Read and parse one YAML file; never raises for bad content."""
     doc = Document(display)
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            # Never opened: a pipe would wait forever, a device (/dev/zero) fill the memory.
+            what = "a folder, not a file" if stat.S_ISDIR(info.st_mode) else \
+                "not a regular file"
+            _error(doc, 1, 1, Code.YAML_SYNTAX, f"cannot read the file: it is {what}")
+            return doc
+        size = info.st_size
         if size > MAX_BYTES:
             _error(doc, 1, 1, Code.FILE_TOO_LARGE, f"file is {size:,} bytes; the limit is 1 MiB")
             return doc
