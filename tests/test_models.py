@@ -272,6 +272,9 @@ def test_a_broken_segment_leaves_the_others_usable(minimal_specs: Path) -> None:
     ("tier: 1", "tier: 2.0", "expected 1, 2 or 3, got 2.0"),
     ("count: 12", "count: '12'", "got '12' (it is in quotes: write 12 without them)"),
     ("count: 12", "count: '1,200'", "(it is in quotes: write 1200 without them or commas)"),
+    # Past Python's 4,300 digits a number is kept as text: it was never in quotes.
+    ("count: 12", "count: " + "9" * 5000, "got '99999999999999999999999999999999999999999999999999"
+     "99999...' (5,000 digits: too long to be a number)"),
     ("    - Germany", "    - Germany: DACH", "expected text, got a mapping (a ': ' inside the "
      "text made it a mapping: put the whole text in quotes)"),
     # A field written already is never what a second, unknown key was meant as.
