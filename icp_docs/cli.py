@@ -242,8 +242,7 @@ def cmd_new_playbook(args: argparse.Namespace) -> int:
 
     specs = Path(args.specs)
     for folder in (specs, specs / "segments"):
-        if folder.exists() and not folder.is_dir():
-            raise UsageError(f"{folder}: a file where the specs need a folder")
+        _need_folder(folder)
     try:
         path = new_playbook(specs, dt.date.today())
     except FileExistsError as exc:
@@ -253,6 +252,13 @@ def cmd_new_playbook(args: argparse.Namespace) -> int:
     return 0
 
 
+def _need_folder(folder: Path) -> None:
+    """:class:`UsageError` when a file (or a link that leads nowhere) stands where the command
+    will make or fill a folder."""
+    if os.path.lexists(folder) and not folder.is_dir():
+        raise UsageError(f"{folder}: a file where the specs need a folder")
+
+
 def cmd_new_segment(args: argparse.Namespace) -> int:
     """``icp-docs new segment ID``: scaffold a segment file; never overwrites."""
     from .spec.scaffold import new_segment
@@ -260,6 +266,7 @@ def cmd_new_segment(args: argparse.Namespace) -> int:
     # A new tree where none is would be a playbook without playbook.yml, away from the real one.
     specs = folder_argument(args.specs, "; run this where the specs folder is, pass "
                             "--specs DIR, or start one with `icp-docs new playbook`")
+    _need_folder(specs / "segments")
     try:
         path = new_segment(specs, args.id)
     except ValueError as exc:

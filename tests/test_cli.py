@@ -200,6 +200,27 @@ def test_new_segment_never_overwrites(minimal_specs: Path, existing: str) -> Non
     assert len(list((minimal_specs / "segments").glob("fresh-start.*"))) == 1
 
 
+def test_new_segment_refuses_a_file_where_segments_go(minimal_specs: Path) -> None:
+    shutil.rmtree(minimal_specs / "segments")
+    (minimal_specs / "segments").write_text("mine")
+    done = run(minimal_specs.parent, "new", "segment", "fresh")
+    assert done.returncode == 2, done.stderr
+    assert "specs/segments: a file where the specs need a folder" in done.stderr
+    assert "Errno" not in done.stderr
+    assert (minimal_specs / "segments").read_text() == "mine"
+
+
+def test_new_segment_names_a_link_in_the_way(minimal_specs: Path) -> None:
+    # A link that leads nowhere is a file of that name too: never written through.
+    link = minimal_specs / "segments" / "fresh.yml"
+    link.symlink_to("elsewhere.yml")
+    done = run(minimal_specs.parent, "new", "segment", "fresh")
+    assert done.returncode == 1
+    assert done.stderr == "icp-docs: specs/segments/fresh.yml already exists; not " \
+        "overwriting it\n"
+    assert link.is_symlink() and not (minimal_specs / "segments" / "elsewhere.yml").exists()
+
+
 @pytest.mark.parametrize(("args", "said"), [
     (["nl-id\n"], "is not a valid id"),  # `$` alone would let a final newline through
     (["Bad-Id"], "is not a valid id"),

@@ -174,6 +174,31 @@ def test_a_missing_playbook(minimal_specs: Path) -> None:
     assert errors(minimal_specs) == [("E008", BOOK, 1, 1, "")]
 
 
+def _folder(path: Path) -> None:
+    path.mkdir()
+
+
+@pytest.mark.parametrize(("make", "says"), [
+    (_folder, "cannot read the file: it is a folder, not a file"),
+    (lambda path: path.symlink_to(path.name), "cannot read the file: Too many levels"),
+    (lambda path: path.symlink_to("gone.yml"), "cannot read the file: No such file"),
+    # Never read: a pipe would wait forever, a device (/dev/zero) fill the memory.
+    (lambda path: os.mkfifo(path), "cannot read the file: it is not a regular file"),
+    (lambda path: path.symlink_to("/dev/zero"), "cannot read the file: it is not a regular"),
+])
+def test_a_playbook_that_cannot_be_read_is_not_called_missing(
+        minimal_specs: Path, make: object, says: str) -> None:
+    # The user sees a playbook.yml in the folder: "no playbook.yml" would send them looking.
+    book = minimal_specs / "playbook.yml"
+    book.unlink()
+    make(book)  # type: ignore[operator]
+    result = load_playbook(minimal_specs, cwd=minimal_specs.parent)
+    [found] = [d for d in result.diagnostics if d.severity == "error"]
+    assert (found.code, found.path, found.line, found.column) == (Code.YAML_SYNTAX, BOOK, 1, 1)
+    assert found.message.startswith(says)
+    assert result.playbook is None
+
+
 def test_the_fixture_and_the_sample_are_valid(minimal_specs: Path) -> None:
     assert errors(minimal_specs) == []
     assert load_playbook(Path(__file__).parent.parent / "specs").ok
@@ -247,6 +272,9 @@ def test_a_broken_segment_leaves_the_others_usable(minimal_specs: Path) -> None:
     ("tier: 1", "tier: 2.0", "expected 1, 2 or 3, got 2.0"),
     ("count: 12", "count: '12'", "got '12' (it is in quotes: write 12 without them)"),
     ("count: 12", "count: '1,200'", "(it is in quotes: write 1200 without them or commas)"),
+    # Past Python's 4,300 digits a number is kept as text: it was never in quotes.
+    ("count: 12", "count: " + "9" * 5000, "got '99999999999999999999999999999999999999999999999999"
+     "99999...' (5,000 digits: too long to be a number)"),
     ("    - Germany", "    - Germany: DACH", "expected text, got a mapping (a ': ' inside the "
      "text made it a mapping: put the whole text in quotes)"),
     # A field written already is never what a second, unknown key was meant as.

@@ -170,6 +170,12 @@ def test_a_byte_order_mark_is_accepted() -> None:
     assert load_bytes(b"\xef\xbb\xbfa: 1\n", "f.yml").data == {"a": 1}
 
 
+def test_a_byte_order_mark_is_no_column_of_the_first_line() -> None:
+    # Notepad saves with a BOM; no editor shows it or counts it as a column.
+    assert problems(b"\xef\xbb\xbfid: Z\xfcrich\n") == [("E003", 1, 6, "")]
+    assert problems(b"\xef\xbb\xbfid: a\r\nlabel: Z\xfc\r\n") == [("E003", 2, 9, "")]
+
+
 def test_a_control_character_is_located() -> None:
     assert problems("a: 1\nb: x\x07y\n") == [("E001", 2, 5, "")]
 
@@ -237,6 +243,9 @@ def test_field_paths_read_like_the_yaml() -> None:
     # Left open, closed by the next quote far below: blamed where it opens.
     ('id: a\nlabel: "Payroll teams\ntier: 1\nnotes: a "quoted" word\n', 2, 8,
      "the quote that opens here closes only on line 4: is a closing quote missing"),
+    # A ': ' past 1,024 characters: libyaml's limit on a key's length, not a missing ':'.
+    ("id: a\nnotes: x\n" + "k" * 1100 + ": more\n", 3, 1101, "more than 1,024 characters"),
+    ("id: a\nlist:\n  - " + "k" * 1100 + ": more\n", 3, 1105, "more than 1,024 characters"),
 ])
 def test_syntax_errors_point_where_the_mistake_is(text: str, line: int, column: int,
                                                    says: str) -> None:

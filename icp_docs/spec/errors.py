@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 import types
 import typing
 from collections.abc import Iterable, Mapping, Sequence
@@ -229,6 +230,10 @@ def _hint(kind: str, given: object) -> str:
     if kind == "string_type" and isinstance(given, dict) and len(given) == 1:
         return " (a ': ' inside the text made it a mapping: put the whole text in quotes)"
     number = _quoted_number(given)
+    if kind in {"int_type", "float_type"} and number is not None and \
+            len(number.lstrip("-")) > sys.get_int_max_str_digits():
+        # Kept as text by the loader, which Python refuses to read as a number.
+        return f" ({len(number.lstrip('-')):,} digits: too long to be a number)"
     if kind in {"int_type", "float_type"} and number is not None:
         commas = " or commas" if "," in str(given) else ""
         return f" (it is in quotes: write {number} without them{commas})"

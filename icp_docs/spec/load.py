@@ -213,18 +213,25 @@ def load_playbook(specs_dir: str | os.PathLike[str], *, cache: SpecCache | None 
     """
     root = Path(specs_dir)
     cache = cache or SpecCache()
-    book_file = root / "playbook.yml"
-    if not book_file.is_file() and (root / "playbook.yaml").is_file():
-        book_file = root / "playbook.yaml"
+    book_file = _book_file(root)
     with _gc_paused():
         book = cache.get(book_file, display_path(book_file, cwd), PlaybookSpec) \
-            if book_file.is_file() else None
+            if os.path.lexists(book_file) else None
         pairs, unread_files = segment_listing(root, cwd)
         parsed = cache.get_many(pairs, SegmentSpec, jobs=jobs, reading=reading)
     if book is None:
         return assemble(None, parsed, root, [missing_playbook(book_file, cwd)])
     unread = tuple(display_path(f, cwd) for f in unread_files)
     return assemble(book, parsed, root, unread=unread)
+
+
+def _book_file(root: Path) -> Path:
+    """``playbook.yml``, else ``playbook.yaml``: the first that is a file, or failing that the
+    first that is there at all. A folder or a broken link in its place is read, and reported
+    as what it is: the user sees a playbook.yml, and "no playbook.yml" would mislead them."""
+    names = (root / "playbook.yml", root / "playbook.yaml")
+    return next((f for f in names if f.is_file()), None) or \
+        next((f for f in names if os.path.lexists(f)), names[0])
 
 
 def _errors(parsed: Parsed) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 from .models import is_slug
@@ -131,7 +132,8 @@ def _create(folder: Path, stem: str, text: str) -> Path:
     """Write ``folder/<stem>.yml`` (the folder made when missing); FileExistsError when a
     ``.yml`` or ``.yaml`` of that stem is there already."""
     for suffix in (".yml", ".yaml"):
-        if (folder / f"{stem}{suffix}").exists():
+        # lexists: a link that leads nowhere is in the way too (writing would follow it).
+        if os.path.lexists(folder / f"{stem}{suffix}"):
             raise FileExistsError(f"{folder / (stem + suffix)} already exists; not overwriting it")
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{stem}.yml"

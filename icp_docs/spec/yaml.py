@@ -14,7 +14,9 @@ Scalars follow YAML 1.2, as editors do (see :mod:`.yaml12`).
 
 from __future__ import annotations
 
+import codecs
 import re
+import stat
 from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -100,7 +102,14 @@ def load_file(path: Path, display: str) -> Document:
     """Read and parse one YAML file; never raises for bad content."""
     doc = Document(display)
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            # Never opened: a pipe would wait forever, a device (/dev/zero) fill the memory.
+            what = "a folder, not a file" if stat.S_ISDIR(info.st_mode) else \
+                "not a regular file"
+            _error(doc, 1, 1, Code.YAML_SYNTAX, f"cannot read the file: it is {what}")
+            return doc
+        size = info.st_size
         if size > MAX_BYTES:
             _error(doc, 1, 1, Code.FILE_TOO_LARGE, f"file is {size:,} bytes; the limit is 1 MiB")
             return doc
@@ -225,6 +234,10 @@ def _syntax(exc: yaml.MarkedYAMLError, text: str, last: Any = None) -> tuple[int
     line, col = (at.line + 1, at.column + 1) if at else (1, 1)
     if found is not None and _char_at(text, found.line, found.column) == "\t":
         return line, col, "a tab character here; indent with spaces, not tabs"
+    if found is not None and _after_long_key(text, found.line, found.column):
+        return found.line + 1, found.column + 1, (
+            f"a ':' after more than {_MAX_KEY:,} characters: YAML reads the text before it "
+            "as a key, and no key may be that long; put the whole text in quotes")
     if problem == "mapping values are not allowed in this context":
         before = _line(text, at.line)[:at.column] if at else ""
         if ": " in before.lstrip(" -"):
@@ -259,6 +272,19 @@ def _syntax(exc: yaml.MarkedYAMLError, text: str, last: Any = None) -> tuple[int
             return (*start, f"the '{opener}' that opens here is not closed with '{closer}', "
                     f"or a ',' is missing between its items (read on to {gave_up})")
     return line, col, problem
+
+
+#: libyaml's longest key (a "simple key"): a ':' further along is reported as if missing.
+_MAX_KEY = 1024
+
+
+def _after_long_key(text: str, line: int, column: int) -> bool:
+    """Whether the parser stopped at a ':' that ends a key too long for it (a long text
+    holding ': ', most likely): libyaml then says "could not find expected ':'"."""
+    words = _line(text, line).rstrip("\r")
+    if words[column:column + 2] not in (": ", ":"):
+        return False
+    return len(words[:column].lstrip(" -")) > _MAX_KEY
 
 
 def _quoted_from_afar(last: Any, found: Any) -> tuple[int, int] | None:
@@ -307,8 +333,11 @@ def _decode(raw: bytes, doc: Document) -> str | None:
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
-        # The column counts characters, as editors do, not bytes.
-        col = len(before[before.rfind(b"\n") + 1:].decode("utf-8", errors="replace")) + 1
+        # The column counts characters, as editors do, not bytes; nor the byte order mark,
+        # which no editor shows.
+        start = before.rfind(b"\n") + 1
+        here = before[start:] if start else before.removeprefix(codecs.BOM_UTF8)
+        col = len(here.decode("utf-8", errors="replace")) + 1
         _error(doc, line, col, Code.NOT_UTF8, f"byte 0x{raw[exc.start]:02x} is not UTF-8; "
                "save the file as UTF-8")
         return None
