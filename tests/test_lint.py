@@ -153,6 +153,12 @@ CASES: list[tuple[Code, str, list[Edit], list[tuple[str, int]], list[Edit]]] = [
     (Code.NOT_THEIR_WORDS, "third-person job",
      [(S, JOB, "  - Teams reconcile pay runs by hand every month.")], [(S, 20)],
      [(S, JOB, "  - Reconcile pay runs without a weekend of overtime.")]),
+    (Code.NOT_THEIR_WORDS, "a quote about someone else",
+     [(S, QUOTE, "  problem-exists: Their payouts are late again.")], [(S, 58)],
+     [(S, QUOTE, "  problem-exists: Sellers are angry when their payouts are late.")]),
+    (Code.NOT_THEIR_WORDS, "an imperative job about someone else",
+     [(S, JOB, "  - When they add a subsidiary, the close takes two days longer.")], [(S, 20)],
+     [(S, JOB, "  - Pay sellers on time, so that they do not leave for a rival.")]),
 ]
 
 

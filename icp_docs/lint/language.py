@@ -156,10 +156,14 @@ _FIRST_PERSON = Words(
     r"\b(i|i['\u2019](?:m|ve|ll|d)|me|my|mine|myself|we|we['\u2019](?:re|ve|ll|d)|us|our|ours|"
     r"ourselves|let['\u2019]s)\b"
 )
-# Someone describing the customer rather than the customer speaking.
+# Someone describing the customer rather than the customer speaking: the customer is what
+# the text opens with ("They struggle ...", "When they add ..."). Further in, "they" and
+# "their" are as often the customer's own sellers, clients or auditors ("Pay sellers on time,
+# so that they stay"), which the customer would say just so.
 _THIRD_PERSON = Words(
-    r"\b(they|them|their|theirs|themselves|he|she|his|her|the (customer|prospect|buyer|client)s?)"
-    r"\b|^\s*(customers|prospects|buyers|clients|companies|teams|businesses|organi[sz]ations|"
+    r"^\s*(?:(?:when|whenever|once|every time|each time)\s+)?"
+    r"(they|their|he|she|his|her|the (customer|prospect|buyer|client)s?)\b"
+    r"|^\s*(customers|prospects|buyers|clients|companies|teams|businesses|organi[sz]ations|"
     r"firms|users)\b"
 )
 
