@@ -54,16 +54,20 @@ class Words:
         return self.pattern.search(text) is not None
 
 
+_COMPANIES = r"(?:compan(?:y|ies)|business(?:es)?|firms?|organi[sz]ations?|startups?|brands?)"
 _VAGUE = Words(
-    r"\b(innovative|forward[- ]thinking|world[- ]class|best[- ]in[- ]class|cutting[- ]edge|"
-    r"(?:fast[- ])?growing (?:\w+ )?(?:companies|businesses|startups|firms|brands)|"
-    r"compan(?:y|ies) (?:that|who) wants? to grow|any company|every company|all sizes|"
+    r"\b(innovative|innovators?|forward[- ]thinking|world[- ]class|best[- ]in[- ]class|"
+    r"cutting[- ]edge|"
+    r"(?:(?:fast[- ])?growing|(?:high|hyper)[- ]?growth) (?:\w+ )?(?:companies|businesses|"
+    r"startups|firms|brands)|"
+    rf"{_COMPANIES} (?:that|who) (?:wants? to|are looking to) (?:grow|scale)|"
+    rf"(?:any|every|all) {_COMPANIES}|all sizes|"
     r"everyone|anyone|modern companies|disruptive|synerg\w*|"
-    r"(?:all|any|every|various) industr(?:y|ies))\b"
+    r"(?:all|any|every|various) (?:industr(?:y|ies)|sectors?|verticals?))\b"
 )
 _EVERYWHERE = re.compile(
-    r"^(global|globally|worldwide|anywhere|everywhere|international|all (countries|regions|"
-    r"markets))$", re.IGNORECASE)
+    r"^(global|globally|world[- ]?wide|anywhere|everywhere|international|all (countries|regions|"
+    r"markets|geographies)|any (country|region|market|geography))$", re.IGNORECASE)
 _ENTERPRISE = Words(r"\benterprises?\b")
 
 
