@@ -105,7 +105,11 @@ _TITLE = re.compile(
     r"controllers?|administrators?|accountants?|developers?|recruiters?|buyers?)\b",
     re.IGNORECASE,
 )
-_PURPOSE = re.compile(r"\b(who|that|which|to|with|for|\w+ing)\b", re.IGNORECASE)
+# What they try to do follows "who", "to", an -ing word, or the same words in the languages
+# playbooks are written in next to English: French "qui", "pour", Spanish and Portuguese
+# "que", "para", and a German or Dutch relative clause (", die ...").
+_PURPOSE = re.compile(r"\b(who|that|which|to|with|for|\w+ing|qui|pour|que|para)\b"
+                      r"|,\s*(die|der|das|dat|welche[nrs]?)\b", re.IGNORECASE)
 # -ing words that name a department or trade, not an activity: "VP Marketing" is a title.
 _ING_NOUNS = frozenset((
     "marketing", "engineering", "accounting", "consulting", "manufacturing", "banking",
