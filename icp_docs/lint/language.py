@@ -139,7 +139,8 @@ def job_title_label(ctx: Context, seg: Segment) -> Iterator[Diagnostic]:
 _PRODUCT_JOB = Words(
     r"^\s*(companies|teams|businesses|organi[sz]ations|firms|customers|people|users|accounts)"
     r"\s+(that|who|which)\s+(needs?|wants?|requires?|are looking for|use)\b"
-    r"|\b(need|want|looking for|buy)s?\s+(a|an|some|better|new)\s+([\w-]+\s+){0,3}"
+    r"|\b(need|needing|in need of|want|wanting|looking for|buy|find|implement|adopt|deploy)s?"
+    r"\s+(a|an|some|better|new)\s+([\w-]+\s+){0,3}"
     r"(tool|platform|software|solution|app|system|product)s?\b"
 )
 
