@@ -115,6 +115,13 @@ CASES: list[tuple[Code, str, list[Edit], list[tuple[str, int]], list[Edit]]] = [
     (Code.NO_TRIGGER, "no trigger", [(S, TRIGGERS, "")], [(S, 1)], []),
     (Code.WEAK_TRIGGERS_ONLY, "weak only", [(S, "strength: strong", "strength: weak")], [(S, 22)],
      [(S, TRIGGERS, TRIGGERS + "  - event: Budget season\n    strength: weak\n")]),
+    (Code.OVERRATED_TRIGGER, "they have the budget",
+     [(S, "A new country of employment opened", "They have the budget")], [(S, 23)],
+     [(S, "A new country of employment opened", "Funding round closed, so they have budget")]),
+    (Code.OVERRATED_TRIGGER, "they might want it",
+     [(S, "A new country of employment opened", "Might want to automate payroll")], [(S, 23)],
+     [(S, "strength: strong", "strength: weak"),
+      (S, "A new country of employment opened", "Might want to automate payroll")]),
     (Code.UNREACHABLE, "no channel",
      [(S, "reachability:\n  - channel: events\n    detail: Payroll conferences in Berlin.\n", "")],
      [(S, 1)], []),
@@ -289,7 +296,7 @@ def test_several_processes_lint_a_large_playbook_with_the_same_result(minimal_sp
 FOLDING = st.text(alphabet=st.sampled_from(list("aeiknorstuvwy -'IKSNVO\u212a\u017f\u0130\u2019")),
                   max_size=24)
 WORDS = [language._VAGUE, language._ENTERPRISE, language._PRODUCT_JOB, language._VENDOR,
-         language._FIRST_PERSON, language._THIRD_PERSON]
+         language._FIRST_PERSON, language._THIRD_PERSON, language._WEAK_EVENT]
 
 
 @settings(max_examples=300, deadline=None, database=None)

@@ -155,6 +155,30 @@ def product_defined_job(ctx: Context, seg: Segment) -> Iterator[Diagnostic]:
                        "to get done, in their words")
 
 
+# The weak triggers the frameworks name, "they might want it" and "they have the budget",
+# as a whole event: once the text goes on to an event ("Funding round closed, so they have
+# budget"), it is left alone.
+_WEAK_EVENT = Words(
+    r"^\s*(?:they\s+|the (?:company|customer|prospect|account)\s+)?"
+    r"(?:(?:might|may|could|would)\s+(?:want|need|like|be interested)\b|"
+    r"(?:have|has)\s+(?:the\s+|a\s+|some\s+|enough\s+|spare\s+)?budget\b|"
+    r"(?:are\s+|is\s+)?interested in\b)"
+    r"|^\s*budget (?:is\s+)?available\b"
+)
+
+
+@segment_rule(Code.OVERRATED_TRIGGER)
+def overrated_trigger(ctx: Context, seg: Segment) -> Iterator[Diagnostic]:
+    """A trigger marked strong that is a weak one in the frameworks' own words: it would
+    keep the segment from the weak-triggers-only warning it deserves."""
+    for i, trigger in enumerate(seg.spec.triggers):
+        if trigger.strength == "strong" and _WEAK_EVENT.found_in(trigger.event):
+            yield warn(seg, Code.OVERRATED_TRIGGER, ("triggers", i, "strength"),
+                       f"'{_short(trigger.event)}' is a weak trigger: wanting it or having the "
+                       "budget does not make anyone buy now; mark it weak, or name the event "
+                       "that starts a purchase (a new executive, a funding round, a deadline)")
+
+
 _VENDOR = Words(
     r"\b(our (platform|solution|product|tool|software)|leverag\w*|synerg\w*|seamless\w*|"
     r"empower\w*|unlock\w*|best[- ]in[- ]class|world[- ]class|value proposition|streamlin\w*|"
