@@ -193,10 +193,11 @@ _FIRST_PERSON = Words(
 # the text opens with ("They struggle ...", "When they add ..."). Further in, "they" and
 # "their" are as often the customer's own sellers, clients or auditors ("Pay sellers on time,
 # so that they stay"), which the customer would say just so.
+_OPENS = "^[\\s\"'\u201c\u201e\u2018\u00ab]*"  # the start, past any opening quotation marks
 _THIRD_PERSON = Words(
-    r"^\s*(?:(?:when|whenever|once|every time|each time)\s+)?"
+    rf"{_OPENS}(?:(?:when|whenever|once|every time|each time)\s+)?"
     r"(they|their|he|she|his|her|the (customer|prospect|buyer|client)s?)\b"
-    r"|^\s*(customers|prospects|buyers|clients|companies|teams|businesses|organi[sz]ations|"
+    rf"|{_OPENS}(customers|prospects|buyers|clients|companies|teams|businesses|organi[sz]ations|"
     r"firms|users)\b"
 )
 
