@@ -81,6 +81,7 @@ class Code(Enum):
     NOT_THEIR_WORDS = ("W122", "not-their-words", "warning")
     NO_SEGMENTS = ("W123", "no-segments", "warning")
     UNREAD_FILE = ("W124", "unread-file", "warning")
+    OVERRATED_TRIGGER = ("W125", "overrated-trigger", "warning")
 
     @classmethod
     def lookup(cls, text: str) -> Code | None:

@@ -54,16 +54,20 @@ class Words:
         return self.pattern.search(text) is not None
 
 
+_COMPANIES = r"(?:compan(?:y|ies)|business(?:es)?|firms?|organi[sz]ations?|startups?|brands?)"
 _VAGUE = Words(
-    r"\b(innovative|forward[- ]thinking|world[- ]class|best[- ]in[- ]class|cutting[- ]edge|"
-    r"(?:fast[- ])?growing (?:\w+ )?(?:companies|businesses|startups|firms|brands)|"
-    r"compan(?:y|ies) (?:that|who) wants? to grow|any company|every company|all sizes|"
+    r"\b(innovative|innovators?|forward[- ]thinking|world[- ]class|best[- ]in[- ]class|"
+    r"cutting[- ]edge|"
+    r"(?:(?:fast[- ])?growing|(?:high|hyper)[- ]?growth) (?:\w+ )?(?:companies|businesses|"
+    r"startups|firms|brands)|"
+    rf"{_COMPANIES} (?:that|who) (?:wants? to|are looking to) (?:grow|scale)|"
+    rf"(?:any|every|all) {_COMPANIES}|all sizes|"
     r"everyone|anyone|modern companies|disruptive|synerg\w*|"
-    r"(?:all|any|every|various) industr(?:y|ies))\b"
+    r"(?:all|any|every|various) (?:industr(?:y|ies)|sectors?|verticals?))\b"
 )
 _EVERYWHERE = re.compile(
-    r"^(global|globally|worldwide|anywhere|everywhere|international|all (countries|regions|"
-    r"markets))$", re.IGNORECASE)
+    r"^(global|globally|world[- ]?wide|anywhere|everywhere|international|all (countries|regions|"
+    r"markets|geographies)|any (country|region|market|geography))$", re.IGNORECASE)
 _ENTERPRISE = Words(r"\benterprises?\b")
 
 
@@ -101,7 +105,11 @@ _TITLE = re.compile(
     r"controllers?|administrators?|accountants?|developers?|recruiters?|buyers?)\b",
     re.IGNORECASE,
 )
-_PURPOSE = re.compile(r"\b(who|that|which|to|with|for|\w+ing)\b", re.IGNORECASE)
+# What they try to do follows "who", "to", an -ing word, or the same words in the languages
+# playbooks are written in next to English: French "qui", "pour", Spanish and Portuguese
+# "que", "para", and a German or Dutch relative clause (", die ...").
+_PURPOSE = re.compile(r"\b(who|that|which|to|with|for|\w+ing|qui|pour|que|para)\b"
+                      r"|,\s*(die|der|das|dat|welche[nrs]?)\b", re.IGNORECASE)
 # -ing words that name a department or trade, not an activity: "VP Marketing" is a title.
 _ING_NOUNS = frozenset((
     "marketing", "engineering", "accounting", "consulting", "manufacturing", "banking",
@@ -131,7 +139,8 @@ def job_title_label(ctx: Context, seg: Segment) -> Iterator[Diagnostic]:
 _PRODUCT_JOB = Words(
     r"^\s*(companies|teams|businesses|organi[sz]ations|firms|customers|people|users|accounts)"
     r"\s+(that|who|which)\s+(needs?|wants?|requires?|are looking for|use)\b"
-    r"|\b(need|want|looking for|buy)s?\s+(a|an|some|better|new)\s+([\w-]+\s+){0,3}"
+    r"|\b(need|needing|in need of|want|wanting|looking for|buy|find|implement|adopt|deploy)s?"
+    r"\s+(a|an|some|better|new)\s+([\w-]+\s+){0,3}"
     r"(tool|platform|software|solution|app|system|product)s?\b"
 )
 
@@ -146,6 +155,30 @@ def product_defined_job(ctx: Context, seg: Segment) -> Iterator[Diagnostic]:
                        "to get done, in their words")
 
 
+# The weak triggers the frameworks name, "they might want it" and "they have the budget",
+# as a whole event: once the text goes on to an event ("Funding round closed, so they have
+# budget"), it is left alone.
+_WEAK_EVENT = Words(
+    r"^\s*(?:they\s+|the (?:company|customer|prospect|account)\s+)?"
+    r"(?:(?:might|may|could|would)\s+(?:want|need|like|be interested)\b|"
+    r"(?:have|has)\s+(?:the\s+|a\s+|some\s+|enough\s+|spare\s+)?budget\b|"
+    r"(?:are\s+|is\s+)?interested in\b)"
+    r"|^\s*budget (?:is\s+)?available\b"
+)
+
+
+@segment_rule(Code.OVERRATED_TRIGGER)
+def overrated_trigger(ctx: Context, seg: Segment) -> Iterator[Diagnostic]:
+    """A trigger marked strong that is a weak one in the frameworks' own words: it would
+    keep the segment from the weak-triggers-only warning it deserves."""
+    for i, trigger in enumerate(seg.spec.triggers):
+        if trigger.strength == "strong" and _WEAK_EVENT.found_in(trigger.event):
+            yield warn(seg, Code.OVERRATED_TRIGGER, ("triggers", i, "strength"),
+                       f"'{_short(trigger.event)}' is a weak trigger: wanting it or having the "
+                       "budget does not make anyone buy now; mark it weak, or name the event "
+                       "that starts a purchase (a new executive, a funding round, a deadline)")
+
+
 _VENDOR = Words(
     r"\b(our (platform|solution|product|tool|software)|leverag\w*|synerg\w*|seamless\w*|"
     r"empower\w*|unlock\w*|best[- ]in[- ]class|world[- ]class|value proposition|streamlin\w*|"
@@ -156,10 +189,15 @@ _FIRST_PERSON = Words(
     r"\b(i|i['\u2019](?:m|ve|ll|d)|me|my|mine|myself|we|we['\u2019](?:re|ve|ll|d)|us|our|ours|"
     r"ourselves|let['\u2019]s)\b"
 )
-# Someone describing the customer rather than the customer speaking.
+# Someone describing the customer rather than the customer speaking: the customer is what
+# the text opens with ("They struggle ...", "When they add ..."). Further in, "they" and
+# "their" are as often the customer's own sellers, clients or auditors ("Pay sellers on time,
+# so that they stay"), which the customer would say just so.
+_OPENS = "^[\\s\"'\u201c\u201e\u2018\u00ab]*"  # the start, past any opening quotation marks
 _THIRD_PERSON = Words(
-    r"\b(they|them|their|theirs|themselves|he|she|his|her|the (customer|prospect|buyer|client)s?)"
-    r"\b|^\s*(customers|prospects|buyers|clients|companies|teams|businesses|organi[sz]ations|"
+    rf"{_OPENS}(?:(?:when|whenever|once|every time|each time)\s+)?"
+    r"(they|their|he|she|his|her|the (customer|prospect|buyer|client)s?)\b"
+    rf"|{_OPENS}(customers|prospects|buyers|clients|companies|teams|businesses|organi[sz]ations|"
     r"firms|users)\b"
 )
 
