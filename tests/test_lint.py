@@ -242,6 +242,17 @@ def test_unread_file_beside_its_namesake_says_to_merge(minimal_specs: Path) -> N
                                   "payroll-ops segment already: merge the two files")
 
 
+def test_a_playbook_yaml_beside_playbook_yml_is_not_read_and_says_so(minimal_specs: Path) -> None:
+    # An edit made to the .yaml would vanish from the site and the checks without a word.
+    (minimal_specs / "playbook.yaml").write_text((minimal_specs / P).read_text())
+    [found] = check(minimal_specs, today=TODAY, cwd=minimal_specs).diagnostics
+    assert (found.code, found.path, found.line) == (Code.UNREAD_FILE, "playbook.yaml", 1)
+    assert found.message == ("this file is not read: playbook.yml is, beside it; keep one of "
+                             "the two, merging what this one says into playbook.yml")
+    (minimal_specs / P).unlink()  # alone, the .yaml is the playbook
+    assert check(minimal_specs, today=TODAY, cwd=minimal_specs).diagnostics == []
+
+
 def test_every_rule_has_a_case_and_a_registered_check() -> None:
     lint_codes = {c for c in Code if c.severity == "warning"}
     assert {case[0] for case in CASES} == lint_codes

@@ -232,11 +232,18 @@ def no_segments(ctx: Context) -> Iterator[Diagnostic]:
 @playbook_rule(Code.UNREAD_FILE)
 def unread_file(ctx: Context) -> Iterator[Diagnostic]:
     """A spec file the loader passes over would be missing from the site and the checks
-    without a word: ``emea.YML``, or a file in a sub-folder of ``segments/``."""
+    without a word: ``emea.YML``, a file in a sub-folder of ``segments/``, or a
+    ``playbook.yaml`` beside ``playbook.yml``."""
     book = ctx.playbook
     for path in book.unread:
         name = os.path.basename(path)
         target = name.lower()
+        if os.path.dirname(path) == os.path.dirname(book.source.path):
+            other = os.path.basename(book.source.path)
+            yield Diagnostic(path, 1, 1, Code.UNREAD_FILE, "", f"this file is not read: {other} "
+                             f"is, beside it; keep one of the two, merging what this one says "
+                             f"into {other}")
+            continue
         if name.endswith((".yml", ".yaml")):
             fix = "segment files are read only directly in segments/; move it there"
         else:

@@ -70,8 +70,8 @@ class Playbook:
     source: Source
     segments: tuple[Segment, ...]
     root: Path
-    #: Files in segments/ that look like specs but are not read (see ``layout.segment_listing``),
-    #: as displayed.
+    #: Files that look like specs but are not read, as displayed: in segments/ (see
+    #: ``layout.segment_listing``), and a playbook.yaml beside playbook.yml.
     unread: tuple[str, ...] = ()
     #: The stems of the segment files left out for their errors.
     broken: tuple[str, ...] = ()
@@ -221,6 +221,8 @@ def load_playbook(specs_dir: str | os.PathLike[str], *, cache: SpecCache | None 
         parsed = cache.get_many(pairs, SegmentSpec, jobs=jobs, reading=reading)
     if book is None:
         return assemble(None, parsed, root, [missing_playbook(book_file, cwd)])
+    # The other spelling of playbook.yml, beside the one read, is passed over too.
+    unread_files += [f for f in _book_files(root) if f != book_file and os.path.lexists(f)]
     unread = tuple(display_path(f, cwd) for f in unread_files)
     return assemble(book, parsed, root, unread=unread)
 
@@ -229,9 +231,13 @@ def _book_file(root: Path) -> Path:
     """``playbook.yml``, else ``playbook.yaml``: the first that is a file, or failing that the
     first that is there at all. A folder or a broken link in its place is read, and reported
     as what it is: the user sees a playbook.yml, and "no playbook.yml" would mislead them."""
-    names = (root / "playbook.yml", root / "playbook.yaml")
+    names = _book_files(root)
     return next((f for f in names if f.is_file()), None) or \
         next((f for f in names if os.path.lexists(f)), names[0])
+
+
+def _book_files(root: Path) -> tuple[Path, Path]:
+    return root / "playbook.yml", root / "playbook.yaml"
 
 
 def _errors(parsed: Parsed) -> list[str]:
