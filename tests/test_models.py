@@ -508,7 +508,8 @@ def test_a_line_break_in_a_key_stays_on_the_problem_s_line(minimal_specs: Path) 
 
 
 @pytest.mark.parametrize(("escape", "shown"), [("\\0", "U+0000"), ("\\x02", "U+0002"),
-                                               ("\\e", "U+001B"), ("\\x7f", "U+007F")])
+                                               ("\\e", "U+001B"), ("\\x7f", "U+007F"),
+                                               ("\\N", "U+0085"), ("\\x9b", "U+009B")])
 def test_a_control_character_in_text_is_refused_where_it_stands(
         minimal_specs: Path, escape: str, shown: str) -> None:
     # The YAML stream refuses these raw, but a double-quoted escape puts them into text, and

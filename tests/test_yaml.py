@@ -180,6 +180,28 @@ def test_a_control_character_is_located() -> None:
     assert problems("a: 1\nb: x\x07y\n") == [("E001", 2, 5, "")]
 
 
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029"])
+def test_line_and_paragraph_separators_are_characters_as_editors_read_them(
+        separator: str) -> None:
+    # libyaml (YAML 1.1) breaks lines at them; editors and YAML 1.2 do not. Pasted into a
+    # value, one shifted every later problem a line down, and split a plain value in two.
+    doc = load_bytes(f"a: one{separator}two\nb: 'x{separator}y'\nb: 2\n{separator}c: 3\n"
+                     .encode(), "f.yml")
+    assert [(d.code.value, d.line, d.column) for d in doc.diagnostics] == [("E002", 3, 1)]
+    assert "(first at line 2)" in doc.diagnostics[0].message
+    assert doc.data == {"a": f"one{separator}two", "b": f"x{separator}y", f"{separator}c": 3}
+    assert doc.positions.of((f"{separator}c",), key=True) == (4, 1)
+    assert problems(f"a: 1\nb: [x{separator}, y\n") == [("E001", 2, 4, "")]
+
+
+def test_a_next_line_character_is_refused_where_it_stands() -> None:
+    # U+0085 is a line break to libyaml, and invisible in editors: often a mangled '…'.
+    doc = load_bytes("a: 1\nb: wait\x85 what\n".encode(), "f.yml")
+    assert [(d.code.value, d.line, d.column) for d in doc.diagnostics] == [("E001", 2, 8)]
+    assert "U+0085" in doc.diagnostics[0].message
+    assert doc.data is None
+
+
 @pytest.mark.parametrize("text", ["", "\n\n", "# only\n  # comments\n", "---\n", "---\n...\n"])
 def test_empty_files(text: str) -> None:
     assert problems(text) == [("E006", 1, 1, "")]

@@ -9,12 +9,14 @@ Python values from them ourselves (:mod:`.build`), so that we can
 - accept only the safe scalar tags: nothing can construct an arbitrary object,
 - refuse files over 1 MiB, bytes that are not UTF-8, and empty files.
 
-Scalars follow YAML 1.2, as editors do (see :mod:`.yaml12`).
+Scalars follow YAML 1.2, as editors do (see :mod:`.yaml12`), and so do lines: the line and
+paragraph separators are characters of a line, not breaks between lines.
 """
 
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import re
 import stat
 from array import array
@@ -133,20 +135,61 @@ def load_bytes(raw: bytes, display: str, doc: Document | None = None) -> Documen
     text = _decode(raw, doc)
     if text is None:
         return doc
+    if "\x85" in text:
+        line, col = _place(text, text.index("\x85"))
+        _error(doc, line, col, Code.YAML_SYNTAX, "invalid YAML: the character U+0085 (a line "
+               "break that editors do not show, often a mangled '…') is not allowed; delete it")
+        return doc
+    if ("\u2028" in text or "\u2029" in text) and not any(c in text for c in _STAND_INS):
+        _parse(doc, text.translate(_TO_STAND_INS))
+        _restore_separators(doc)
+    else:
+        _parse(doc, text)
+    return doc
 
+
+#: The line and paragraph separators are line breaks to libyaml (YAML 1.1), but ordinary
+#: characters to YAML 1.2 and to editors: one pasted into a value would shift the line of
+#: every problem after it, and split a plain value in two. The parser reads stand-ins
+#: (private-use characters) in their place, which the values and messages then lose again.
+_STAND_INS = "\ue028\ue029"
+_TO_STAND_INS = str.maketrans("\u2028\u2029", _STAND_INS)
+_FROM_STAND_INS = str.maketrans(_STAND_INS, "\u2028\u2029")
+
+
+def _restore_separators(doc: Document) -> None:
+    if doc.data is not None:
+        doc.data = doc.positions.data = _restored(doc.data)
+    doc.diagnostics = [dataclasses.replace(d, field=d.field.translate(_FROM_STAND_INS),
+                                           message=d.message.translate(_FROM_STAND_INS))
+                       for d in doc.diagnostics]
+
+
+def _restored(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.translate(_FROM_STAND_INS)
+    if isinstance(value, dict):
+        return {_restored(k): _restored(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_restored(item) for item in value]
+    return value
+
+
+def _parse(doc: Document, text: str) -> None:
+    """Fill ``doc`` with the data, positions and problems of ``text``."""
     loader = EventLoader(text)
     try:
         doc.data, doc.positions.marks = build_plain(loader)
         doc.positions.data = doc.data
         _refuse_control_characters(doc, text)
-        return doc
+        return
     except (Unusual, yaml.YAMLError):
         pass  # the Builder reads it again, and reports what it finds
     finally:
         loader.dispose()
     if _only_comments(text):  # (a mapping, which build_plain returns, is not)
         _error(doc, 1, 1, Code.EMPTY_FILE, "the file is empty")
-        return doc
+        return
 
     def report(mark: Mark, code: Code, message: str, loc: Loc) -> None:
         doc.diagnostics.append(Diagnostic(doc.path, *mark, code, field_path(loc), message))
@@ -156,12 +199,12 @@ def load_bytes(raw: bytes, display: str, doc: Document | None = None) -> Documen
     try:
         data = builder.run(loader)
     except Stop:
-        return doc
+        return
     except yaml.reader.ReaderError:
         line, col, char = _bad_character(text)
         _error(doc, line, col, Code.YAML_SYNTAX,
                f"invalid YAML: the character U+{char:04X} is not allowed in YAML text")
-        return doc
+        return
     except yaml.MarkedYAMLError as exc:
         problem = str(exc.problem or exc.context or "the file cannot be parsed")
         if "maximum nesting depth" in problem:
@@ -170,22 +213,22 @@ def load_bytes(raw: bytes, display: str, doc: Document | None = None) -> Documen
         else:
             line, col, message = _syntax(exc, text, builder.last)
             _error(doc, line, col, Code.YAML_SYNTAX, f"invalid YAML: {message}")
-        return doc
+        return
     finally:
         loader.dispose()
     if data is None:
         _error(doc, 1, 1, Code.EMPTY_FILE, "the file is empty")
-        return doc
+        return
     doc.data = doc.positions.data = data
     doc.positions.marks = builder.marks
     _refuse_control_characters(doc, text)
-    return doc
 
 
-#: C0 control characters but tab and line breaks, and DEL. The YAML stream refuses them
-#: written raw, but a double-quoted escape ("\\0", "\\e", "\\x02") puts them into a value,
-#: and from there into every page: no browser shows them, and a NUL makes a page binary to grep.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Control characters: C0 but tab and line breaks, DEL, and C1. The YAML stream refuses them
+#: written raw, but a double-quoted escape ("\\0", "\\e", "\\x02", "\\N") puts them into a
+#: value, and from there into every page: no browser shows them, and a NUL makes a page binary
+#: to grep.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _refuse_control_characters(doc: Document, text: str) -> None:
@@ -321,10 +364,12 @@ def _bad_character(text: str) -> tuple[int, int, int]:
     match = _NON_PRINTABLE.search(text)
     if match is None:  # pragma: no cover - the reader fails only on such a character
         return 1, 1, 0
-    start = match.start()
-    line = text.count("\n", 0, start) + 1
-    col = start - (text.rfind("\n", 0, start) + 1) + 1
-    return line, col, ord(match.group(0))
+    return (*_place(text, match.start()), ord(match.group(0)))
+
+
+def _place(text: str, index: int) -> tuple[int, int]:
+    """The line and column (1-based) of the character at ``index``, as an editor counts."""
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
 def _decode(raw: bytes, doc: Document) -> str | None:
