@@ -1,8 +1,8 @@
 """What a YAML syntax error means, put as the person who made it would put it.
 
 libyaml reports where it gave up, in its own terms ("did not find expected key"), which is
-often lines after the mistake. :func:`explain` turns that into the place the
-mistake is, and a message that says what to do.
+often lines after the mistake. :func:`explain` turns that into the place the mistake is, and
+a message that says what to do.
 """
 
 from __future__ import annotations
