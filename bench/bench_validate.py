@@ -5,10 +5,11 @@ Run from the repository root:
     python bench/bench_validate.py [--runs 7] [--files 1000]
 
 Each figure is the median of several runs of the real command in a subprocess, interpreter
-start-up included: wall time (the goal) and CPU time (user + system, worker processes
-included), which a busy machine disturbs less. The 1,000 files are copies of the sample
-segments with their ids changed (and marked secondary), next to the sample playbook.yml, in a
-temporary folder. The page docs/performance.md quotes the table this prints.
+start-up included, the cases taken in turns round by round: wall time (the goal) and CPU time
+(user + system, worker processes included), which a busy machine disturbs less. The 1,000
+files are copies of the sample segments with their ids changed (and marked secondary), next
+to the sample playbook.yml, in a temporary folder. The page docs/performance.md quotes the
+table this prints.
 """
 
 from __future__ import annotations
@@ -85,18 +86,28 @@ def main() -> int:
         time_command([*command, str(big)], 1, ROOT)
         load_before = os.getloadavg()[0]
         samples = len(list((SPECS / "segments").glob("*.yml")))
-        cases = [
-            (f"sample playbook ({samples} segments)", args.runs * 3, 0.4,
-             time_command([*command, str(SPECS)], args.runs * 3, ROOT)),
-            (f"{args.files:,} segment files", args.runs, 2.0,
-             time_command([*command, str(big)], args.runs, ROOT)),
-            # The floor under the sample: what any run pays before reading a file. Started
-            # and ended as the command is (no cyclic collector, no teardown at exit).
-            ("floor: the interpreter importing PyYAML and pydantic", args.runs * 3, None,
-             time_command(_bare("import yaml, pydantic.main"), args.runs * 3, ROOT)),
-            ("floor: the same, and the spec models built", args.runs * 3, None,
-             time_command(_bare("import yaml, icp_docs.spec.models"), args.runs * 3, ROOT)),
+        # (name, runs per round, goal, command). The floor under the sample: what any run
+        # pays before reading a file, started and ended as the command is (no cyclic
+        # collector, no teardown at exit).
+        plan = [
+            (f"sample playbook ({samples} segments)", 3, 0.4, [*command, str(SPECS)]),
+            (f"{args.files:,} segment files", 1, 2.0, [*command, str(big)]),
+            ("floor: the interpreter importing PyYAML and pydantic", 3, None,
+             _bare("import yaml, pydantic.main")),
+            ("floor: the same, and the spec models built", 3, None,
+             _bare("import yaml, icp_docs.spec.models")),
         ]
+        # Round by round, every case in turn: a drift of the machine's speed (it drifts by a
+        # tenth within minutes) then touches every row alike, and the rows compare.
+        walls: dict[str, list[float]] = {name: [] for name, *_ in plan}
+        cpus: dict[str, list[float]] = {name: [] for name, *_ in plan}
+        for _ in range(args.runs):
+            for name, runs, _goal, cmd in plan:
+                wall, cpu = time_command(cmd, runs, ROOT)
+                walls[name] += wall
+                cpus[name] += cpu
+        cases = [(name, len(walls[name]), goal, (walls[name], cpus[name]))
+                 for name, _runs, goal, _cmd in plan]
     print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.system()} {platform.machine()}; load average {load_before:.1f} before, "
           f"{os.getloadavg()[0]:.1f} after")
