@@ -189,7 +189,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from .spec.layout import segment_pairs
     from .spec.parallel import Reading, cores
 
-    specs = folder_argument(args.specs)
+    # The first run of a new team is often in the wrong folder, or before there is a playbook.
+    specs = folder_argument(args.specs, "; run this where the specs folder is, give its path "
+                            "(`icp-docs validate path/to/specs`), or start one with "
+                            "`icp-docs new playbook`")
     for name in args.disable:
         code = Code.lookup(name)
         if code is None or code.severity != "warning":

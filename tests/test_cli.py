@@ -116,6 +116,17 @@ def test_bad_usage_exits_2(minimal_specs: Path, args: list[str], message: str) -
     assert done.stdout == ""
 
 
+def test_validate_outside_a_playbook_says_how_to_find_or_start_one(tmp_path: Path) -> None:
+    """A first run in the wrong folder, or before `icp-docs new playbook`, is the commonest
+    mistake of a new team: the message says where to go next, as `new segment`'s does."""
+    done = run(tmp_path, "validate")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == (
+        "icp-docs: error: specs: no such folder; run this where the specs folder is, give "
+        "its path (`icp-docs validate path/to/specs`), or start one with "
+        "`icp-docs new playbook`\n")
+
+
 def test_the_console_script_and_version() -> None:
     exe = shutil.which("icp-docs") or str(Path(sys.executable).parent / "icp-docs")
     done = subprocess.run([exe, "--version"], capture_output=True, text=True, check=False)
