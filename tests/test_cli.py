@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -125,6 +126,26 @@ def test_validate_outside_a_playbook_says_how_to_find_or_start_one(tmp_path: Pat
         "icp-docs: error: specs: no such folder; run this where the specs folder is, give "
         "its path (`icp-docs validate path/to/specs`), or start one with "
         "`icp-docs new playbook`\n")
+
+
+def test_every_option_is_explained_in_help() -> None:
+    """`icp-docs COMMAND --help` is where the guide sends a reader for a command's options:
+    none may be listed without saying what it does."""
+    import argparse
+
+    def commands(parser: argparse.ArgumentParser,
+                 name: str) -> Iterator[tuple[str, argparse.ArgumentParser]]:
+        subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        if not subs:
+            yield name, parser
+        for sub in subs:
+            for child, p in sub.choices.items():
+                yield from commands(p, f"{name} {child}".strip())
+
+    bare = [f"{name}: {action.dest}" for name, parser in commands(cli._parser(), "")
+            for action in parser._actions
+            if not isinstance(action, argparse._HelpAction) and not action.help]
+    assert bare == []
 
 
 def test_the_console_script_and_version() -> None:
