@@ -72,8 +72,10 @@ def _parser() -> argparse.ArgumentParser:
     book.set_defaults(handler=cmd_new_playbook)
 
     p = sub.add_parser("render", help="write the generated Markdown pages for any engine")
-    p.add_argument("specs", nargs="?", default="specs", metavar="SPECS_DIR")
-    p.add_argument("--out", required=True, metavar="DIR")
+    p.add_argument("specs", nargs="?", default="specs", metavar="SPECS_DIR",
+                   help="the folder with playbook.yml and segments/ (default specs)")
+    p.add_argument("--out", required=True, metavar="DIR",
+                   help="where to write the pages; only files it wrote before are replaced")
     p.add_argument("--prefix", default="playbook", help="folder of the pages (default playbook)")
     p.add_argument("--templates", default="overrides/icp", metavar="DIR",
                    help="template overrides searched first (default overrides/icp)")
@@ -87,15 +89,18 @@ def _parser() -> argparse.ArgumentParser:
                    help="a git revision or spec folder (default: the working tree)")
     p.add_argument("--specs", default="specs", metavar="DIR",
                    help="specs folder inside the repository (default specs)")
-    p.add_argument("--format", choices=("markdown", "json", "text", "github"), default="text")
+    p.add_argument("--format", choices=("markdown", "json", "text", "github"), default="text",
+                   help="text lines (default), a pull-request comment, JSON, or GitHub "
+                   "Actions annotations")
     p.add_argument("--exit-code", action="store_true", help="exit 1 when anything changed")
     p.add_argument("--fail-on", action="append", default=[], metavar="IMPACT",
                    help="exit 1 when a change has this impact (repeatable)")
     p.set_defaults(handler=_lazy("icp_docs.history.command", "run"))
 
     p = sub.add_parser("checklists", help="print the qualification checklists to PDF")
-    p.add_argument("--pdf", required=True, metavar="OUT.pdf")
-    p.add_argument("--paper", choices=("a4", "letter"), default="a4")
+    p.add_argument("--pdf", required=True, metavar="OUT.pdf", help="the PDF file to write")
+    p.add_argument("--paper", choices=("a4", "letter"), default="a4",
+                   help="the paper size (default a4)")
     p.add_argument("--segment", metavar="ID", help="only this segment's checklist")
     p.add_argument("--site", default="site", metavar="DIR",
                    help="the built site (default site; built with mkdocs if missing)")
@@ -189,7 +194,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from .spec.layout import segment_pairs
     from .spec.parallel import Reading, cores
 
-    specs = folder_argument(args.specs)
+    # The first run of a new team is often in the wrong folder, or before there is a playbook.
+    specs = folder_argument(args.specs, "; run this where the specs folder is, give its path "
+                            "(`icp-docs validate path/to/specs`), or start one with "
+                            "`icp-docs new playbook`")
     for name in args.disable:
         code = Code.lookup(name)
         if code is None or code.severity != "warning":

@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -114,6 +115,37 @@ def test_bad_usage_exits_2(minimal_specs: Path, args: list[str], message: str) -
     assert done.returncode == 2
     assert message in done.stderr
     assert done.stdout == ""
+
+
+def test_validate_outside_a_playbook_says_how_to_find_or_start_one(tmp_path: Path) -> None:
+    """A first run in the wrong folder, or before `icp-docs new playbook`, is the commonest
+    mistake of a new team: the message says where to go next, as `new segment`'s does."""
+    done = run(tmp_path, "validate")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == (
+        "icp-docs: error: specs: no such folder; run this where the specs folder is, give "
+        "its path (`icp-docs validate path/to/specs`), or start one with "
+        "`icp-docs new playbook`\n")
+
+
+def test_every_option_is_explained_in_help() -> None:
+    """`icp-docs COMMAND --help` is where the guide sends a reader for a command's options:
+    none may be listed without saying what it does."""
+    import argparse
+
+    def commands(parser: argparse.ArgumentParser,
+                 name: str) -> Iterator[tuple[str, argparse.ArgumentParser]]:
+        subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        if not subs:
+            yield name, parser
+        for sub in subs:
+            for child, p in sub.choices.items():
+                yield from commands(p, f"{name} {child}".strip())
+
+    bare = [f"{name}: {action.dest}" for name, parser in commands(cli._parser(), "")
+            for action in parser._actions
+            if not isinstance(action, argparse._HelpAction) and not action.help]
+    assert bare == []
 
 
 def test_the_console_script_and_version() -> None:

@@ -141,6 +141,46 @@ def test_the_publish_workflow_runs_as_written(tmp_path: Path) -> None:
     assert 'url=latest/"' in git(origin, "show", "gh-pages:index.html")
 
 
+@pytest.mark.slow
+def test_an_older_refresh_from_before_mike_publishes_as_the_guide_says(tmp_path: Path) -> None:
+    # A team's first refresh, committed before it set mike up: its commit has no
+    # mkdocs.mike.yml. The guide's block brings today's files along and leaves no trace.
+    repo = tmp_path / "playbook"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    _icp_docs(repo, "new", "playbook")
+    _icp_docs(repo, "new", "segment", "payroll-ops")
+    book = repo / "specs" / "playbook.yml"
+    book.write_text(re.sub(r"^refresh: \S+", "refresh: 2026-Q3", book.read_text(), flags=re.M))
+    (repo / "docs").mkdir()
+    (repo / "docs" / "index.md").write_text("# Our ICP playbook\n")
+    (repo / ".gitignore").write_text("site/\n")  # as the quick start says
+    (repo / "mkdocs.yml").write_text("site_name: Our ICP playbook\ntheme:\n  name: material\n"
+                                     "plugins:\n  - search\n  - icp\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "2026-Q3")
+    first = git(repo, "rev-parse", "HEAD").strip()
+    book.write_text(book.read_text().replace("refresh: 2026-Q3", "refresh: 2026-Q4"))
+    (repo / "mkdocs.mike.yml").write_text(_guide_block("yaml", "# mkdocs.mike.yml"))
+    (repo / "overrides" / "mike").mkdir(parents=True)
+    (repo / "overrides" / "mike" / "main.html").write_text(
+        _guide_block("html", '{% extends "base.html" %}'))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "2026-Q4, published with mike")
+    script = _guide_block("sh", "git checkout <sha>").replace("<sha>", first)
+    who = {f"GIT_{role}_{part}": value for role in ("AUTHOR", "COMMITTER")
+           for part, value in (("NAME", "RevOps"), ("EMAIL", "revops@example.com"))}
+    done = subprocess.run(["bash", "-e", "-c", script], cwd=repo, env={**ENV, **who},
+                          text=True, capture_output=True, check=False)
+    assert done.returncode == 0, done.stderr
+    versions = json.loads(git(repo, "show", "gh-pages:versions.json"))
+    assert versions == [{"version": "2026-Q3", "title": "2026-Q3", "aliases": []}]
+    q3 = git(repo, "show", "gh-pages:2026-Q3/playbook/changelog/index.html")
+    assert 'id="2026-q3"' in q3 and 'id="2026-q4"' not in q3
+    assert git(repo, "branch", "--show-current").strip() == "main"
+    assert git(repo, "status", "--porcelain") == ""
+
+
 @contextlib.contextmanager
 def _served(repo: Repo, folder: Path) -> Iterator[str]:
     """The gh-pages branch served over HTTP, as GitHub Pages would."""

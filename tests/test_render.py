@@ -128,6 +128,28 @@ def test_segment_content(pages: dict[str, Page]) -> None:
     assert "[Head of Payroll](personas/payroll-lead/index.md)" in validated
 
 
+def test_hypothesis_segment_shows_the_evidence_gathered_so_far(tmp_path: Path) -> None:
+    """The guide welcomes interviews and pilots on a hypothesis, and its page asks for them:
+    what was recorded must be on the page, not only in the YAML."""
+    root = tmp_path / "project"
+    copy_tree(PROJECT, root)
+    seg = root / "specs" / "segments" / "staffing-agencies.yml"
+    seg.write_text(seg.read_text().replace("status: hypothesis\n", (
+        "status: hypothesis\n"
+        "evidence:\n"
+        "  - kind: interviews\n"
+        "    summary: 6 of 8 agency finance leads pay contractors from a spreadsheet.\n"
+        "    count: 8\n"
+        "    as_of: 2026-09-30\n")))
+    result = check(root / "specs", cwd=root)
+    assert result.playbook is not None, [d.format() for d in result.diagnostics]
+    page = next(p for p in render_pages(result.playbook)
+                if p.path == "playbook/segments/staffing-agencies/index.md").markdown
+    assert "Hypothesis (ECP): an assumption to validate, not a fact" in page
+    assert "6 of 8 agency finance leads pay contractors from a spreadsheet." in page
+    assert "**Interviews** (8), as of 2026-09-30" in page
+
+
 def test_checklist_content(pages: dict[str, Page]) -> None:
     page = pages["playbook/segments/multi-country-payroll/checklist.md"].markdown
     boxes = '<input type="checkbox" aria-labelledby="criterion-multi-country-payroll-'
