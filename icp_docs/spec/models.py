@@ -103,13 +103,10 @@ class Model(BaseModel):
     Strict: YAML already gives numbers, booleans and text their types, so pydantic must not
     coerce them further (``count: "12"``, ``knockout: yes`` or ``tier: true`` are mistakes,
     and the JSON Schema that editors check against rejects them too).
-
-    Deferred: a nested model is validated as part of the file's model, so its own validator
-    is built only if it is ever used alone; the two file models build theirs at import.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True,
-                              strict=True, defer_build=True)
+                              strict=True)
 
 
 class Range(Model):
@@ -182,8 +179,6 @@ class LintSettings(Model):
 
 class PlaybookSpec(Model):
     """``specs/playbook.yml``: company-level facts."""
-
-    model_config = ConfigDict(defer_build=False)  # see Model
 
     product: Text
     refresh: Refresh
@@ -310,8 +305,6 @@ class JourneyStep(Model):
 
 class SegmentSpec(Model):
     """``specs/segments/<id>.yml``: one ICP segment."""
-
-    model_config = ConfigDict(defer_build=False)  # see Model
 
     id: Slug
     label: Text
