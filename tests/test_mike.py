@@ -113,18 +113,8 @@ def test_the_publish_workflow_runs_as_written(tmp_path: Path) -> None:
     # bash -e as GitHub runs a `run:` block.
     origin, repo = tmp_path / "origin.git", tmp_path / "playbook"
     git(tmp_path, "init", "-q", "--bare", str(origin))
-    repo.mkdir()
-    git(repo, "init", "-q", "-b", "main")
-    _icp_docs(repo, "new", "playbook")
-    _icp_docs(repo, "new", "segment", "payroll-ops")
-    (repo / "docs").mkdir()
-    (repo / "docs" / "index.md").write_text("# Our ICP playbook\n")
-    (repo / "mkdocs.yml").write_text("site_name: Our ICP playbook\ntheme:\n  name: material\n"
-                                     "plugins:\n  - search\n  - icp\n")
-    (repo / "mkdocs.mike.yml").write_text(_guide_block("yaml", "# mkdocs.mike.yml"))
-    (repo / "overrides" / "mike").mkdir(parents=True)
-    (repo / "overrides" / "mike" / "main.html").write_text(
-        _guide_block("html", '{% extends "base.html" %}'))
+    _new_playbook_site(repo)
+    _mike_files(repo)
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "playbook")
     git(repo, "remote", "add", "origin", str(origin))
@@ -141,30 +131,40 @@ def test_the_publish_workflow_runs_as_written(tmp_path: Path) -> None:
     assert 'url=latest/"' in git(origin, "show", "gh-pages:index.html")
 
 
+def _new_playbook_site(repo: Path) -> None:
+    """A new git repository with a playbook started as the quick start says."""
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    _icp_docs(repo, "new", "playbook")
+    _icp_docs(repo, "new", "segment", "payroll-ops")
+    (repo / "docs").mkdir()
+    (repo / "docs" / "index.md").write_text("# Our ICP playbook\n")
+    (repo / "mkdocs.yml").write_text("site_name: Our ICP playbook\ntheme:\n  name: material\n"
+                                     "plugins:\n  - search\n  - icp\n")
+
+
+def _mike_files(repo: Path) -> None:
+    """The publishing guide's mkdocs.mike.yml and version-selector override."""
+    (repo / "mkdocs.mike.yml").write_text(_guide_block("yaml", "# mkdocs.mike.yml"))
+    (repo / "overrides" / "mike").mkdir(parents=True)
+    (repo / "overrides" / "mike" / "main.html").write_text(
+        _guide_block("html", '{% extends "base.html" %}'))
+
+
 @pytest.mark.slow
 def test_an_older_refresh_from_before_mike_publishes_as_the_guide_says(tmp_path: Path) -> None:
     # A team's first refresh, committed before it set mike up: its commit has no
     # mkdocs.mike.yml. The guide's block brings today's files along and leaves no trace.
     repo = tmp_path / "playbook"
-    repo.mkdir()
-    git(repo, "init", "-q", "-b", "main")
-    _icp_docs(repo, "new", "playbook")
-    _icp_docs(repo, "new", "segment", "payroll-ops")
+    _new_playbook_site(repo)
     book = repo / "specs" / "playbook.yml"
     book.write_text(re.sub(r"^refresh: \S+", "refresh: 2026-Q3", book.read_text(), flags=re.M))
-    (repo / "docs").mkdir()
-    (repo / "docs" / "index.md").write_text("# Our ICP playbook\n")
     (repo / ".gitignore").write_text("site/\n")  # as the quick start says
-    (repo / "mkdocs.yml").write_text("site_name: Our ICP playbook\ntheme:\n  name: material\n"
-                                     "plugins:\n  - search\n  - icp\n")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "2026-Q3")
     first = git(repo, "rev-parse", "HEAD").strip()
     book.write_text(book.read_text().replace("refresh: 2026-Q3", "refresh: 2026-Q4"))
-    (repo / "mkdocs.mike.yml").write_text(_guide_block("yaml", "# mkdocs.mike.yml"))
-    (repo / "overrides" / "mike").mkdir(parents=True)
-    (repo / "overrides" / "mike" / "main.html").write_text(
-        _guide_block("html", '{% extends "base.html" %}'))
+    _mike_files(repo)
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "2026-Q4, published with mike")
     script = _guide_block("sh", "git checkout <sha>").replace("<sha>", first)
