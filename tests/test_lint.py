@@ -4,6 +4,7 @@ form next to it; rules can be switched off by code or by name."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
@@ -311,10 +312,19 @@ FOLDING = st.text(alphabet=st.sampled_from(list("aeiknorstuvwy -'IKSNVO\u212a\u0
                   max_size=24)
 WORDS = [language._VAGUE, language._ENTERPRISE, language._PRODUCT_JOB, language._VENDOR,
          language._FIRST_PERSON, language._THIRD_PERSON, language._WEAK_EVENT]
+# Phrases made of the patterns' own words, in any case: short random text almost never holds
+# a whole phrase ("they have the budget"), so without these the ASCII fast path would hardly
+# ever be tried on a hit. Long ones repeat a phrase past any window a search might keep.
+PHRASES = st.lists(st.sampled_from(sorted(
+    {w for words in WORDS for w in re.findall(r"[a-z]+", words._source)} |
+    {"\u212a", "\u017f", "\u0301", "\u00e9", "\u201c", "\u2019", "'", "\"", "-", "\n"})),
+    max_size=12).map(" ".join)
+CASED = st.tuples(PHRASES, st.randoms(use_true_random=False), st.sampled_from([1, 1, 300])).map(
+    lambda t: "".join(c.upper() if t[1].random() < 0.3 else c for c in t[0]) * t[2])
 
 
 @settings(max_examples=300, deadline=None, database=None)
-@given(text=st.one_of(FOLDING, st.text(max_size=24),
+@given(text=st.one_of(FOLDING, st.text(max_size=24), CASED,
                       st.sampled_from(["Our Platform", "LEVERAGE it", "Let\u2019s go", "\u212aey",
                                        "Companies that NEED software", "\u017feamless"])))
 def test_word_patterns_match_as_case_insensitive_search_does(text: str) -> None:
