@@ -242,6 +242,18 @@ def test_default_threshold_names_the_segments_that_use_it(tmp_path: Path) -> Non
     assert change.describe() == "default: strong lead at 4 -> 3 yes answers (used by 2 segments)"
 
 
+@pytest.mark.parametrize("spacing", ["  ", "\u2028", "\n"])
+def test_a_change_of_spacing_alone_says_so(tmp_path: Path, spacing: str) -> None:
+    # Shown as a seller reads it, spacing collapses: "'a b' -> 'a b'" would look like nothing.
+    state = _base()
+    new_state = copy.deepcopy(state)
+    label = seg(state)["label"]
+    seg(new_state)["label"] = label.replace(" ", spacing, 1)
+    (change,) = diff_playbooks(_write(state, tmp_path / "a"), _write(new_state, tmp_path / "b"))
+    assert change.describe() == "label: only the spacing changed"
+    assert change.explain("markdown").endswith("label: only the spacing changed")
+
+
 def test_explanations_in_each_style() -> None:
     old = load_playbook(HISTORY / "v1" / "specs").playbook
     new = load_playbook(HISTORY / "v2" / "specs").playbook

@@ -234,6 +234,9 @@ class ValueChanged(Change):
         if self.new is None:
             return f"{_path(self.path, style)} removed (was {_quote(self.old, style)})"
         if isinstance(self.old, str) and isinstance(self.new, str):
+            if self.old.split() == self.new.split():
+                # Shown as a seller reads them, the two would look the same.
+                return f"{_path(self.path, style)}: only the spacing changed"
             old, new = focus(self.old, self.new)
             return (f"{_path(self.path, style)}: {_quote(old, style)} {_arrow(style)} "
                     f"{_quote(new, style)}")
