@@ -156,14 +156,15 @@ def product_defined_job(ctx: Context, seg: Segment) -> Iterator[Diagnostic]:
 
 
 # The weak triggers the frameworks name, "they might want it" and "they have the budget",
-# as a whole event: once the text goes on to an event ("Funding round closed, so they have
-# budget"), it is left alone.
+# as the whole event, give or take three words: once the text goes on to say what happened
+# ("Funding round closed, so they have budget", "Would need to file SOX 404 within a year of
+# the IPO"), it names an event and is left alone.
 _WEAK_EVENT = Words(
-    r"^\s*(?:they\s+|the (?:company|customer|prospect|account)\s+)?"
-    r"(?:(?:might|may|could|would)\s+(?:want|need|like|be interested)\b|"
-    r"(?:have|has)\s+(?:the\s+|a\s+|some\s+|enough\s+|spare\s+)?budget\b|"
-    r"(?:are\s+|is\s+)?interested in\b)"
-    r"|^\s*budget (?:is\s+)?available\b"
+    r"^\s*(?:(?:they\s+|the (?:company|customer|prospect|account)\s+)?"
+    r"(?:(?:might|may|could|would)\s+(?:want|need|like|be interested)|"
+    r"(?:have|has)\s+(?:the\s+|a\s+|some\s+|enough\s+|spare\s+)?budget|"
+    r"(?:are\s+|is\s+)?interested in)"
+    r"|budget (?:is\s+)?available)\b(?:\s+\S+){0,3}[.!]?\s*$"
 )
 
 
