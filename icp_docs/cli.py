@@ -30,10 +30,15 @@ def folder_argument(text: str, hint: str = "") -> Path:
 
 
 def output_argument(text: str, option: str = "--out") -> Path:
-    """A folder to write into (it may not exist yet); :class:`UsageError` if it is a file."""
+    """A folder to write into (it may not exist yet); :class:`UsageError` if it, or the first
+    of its parents that exists, is a file."""
+    if not text:
+        raise UsageError(f"{option}: give the folder to write into")
     folder = Path(text)
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"{option} {text}: a file, not a folder")
+    there = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if there is not None and not there.is_dir():
+        raise UsageError(f"{option} {text}: a file, not a folder" if there == folder else
+                         f"{option} {text}: {there} is a file, not a folder")
     return folder
 
 
@@ -230,7 +235,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
     from .spec.schema import schemas, write_schemas
 
-    if not args.out:
+    if args.out is None:
         print(json.dumps(schemas(), indent=2))
         return 0
     try:

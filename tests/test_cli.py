@@ -273,6 +273,11 @@ def test_new_segment_refuses_bad_usage(minimal_specs: Path, args: list[str], sai
     (["render", "specs", "--out", "specs/playbook.yml"], "--out specs/playbook.yml: a file"),
     (["render", "specs", "--out", "site-md", "--prefix", "../up"], "--prefix: prefix '../up'"),
     (["schema", "--out", "specs/playbook.yml"], "--out specs/playbook.yml: a file"),
+    (["schema", "--out", "specs/playbook.yml/sub"],
+     "--out specs/playbook.yml/sub: specs/playbook.yml is a file, not a folder"),
+    (["render", "specs", "--out", "specs/playbook.yml/sub"],
+     "--out specs/playbook.yml/sub: specs/playbook.yml is a file, not a folder"),
+    (["schema", "--out", ""], "--out: give the folder to write into"),
 ])
 def test_bad_usage_of_render_and_schema_exits_2(minimal_specs: Path, args: list[str],
                                                 said: str) -> None:
