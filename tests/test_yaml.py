@@ -79,6 +79,42 @@ def test_numbers_and_dates_are_what_pyyaml_makes_of_them(text: str) -> None:
     assert (value, type(value)) == (expected, type(expected))
 
 
+def _locs(value: object, loc: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    found = [loc]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _locs(item, (*loc, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found += _locs(item, (*loc, i))
+    return found
+
+
+_KEYS = st.sampled_from(["id", "label", "personas", "a", "b"])
+_TREES = st.recursive(st.one_of(st.integers(0, 9), st.text("xy ", max_size=3)),
+                      lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                              st.dictionaries(_KEYS, inner, max_size=3)),
+                      max_leaves=12)
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(tree=st.dictionaries(_KEYS, _TREES, min_size=1, max_size=4), shared=st.booleans())
+def test_a_position_counted_along_the_data_is_the_one_the_index_gives(tree: dict[str, object],
+                                                                      shared: bool) -> None:
+    # The first lookups count their way to the mark; later ones use an index of every value.
+    if shared:
+        tree["copy"] = tree[next(iter(tree))]  # dumped as an anchor and an alias
+    doc = load_bytes(yaml.safe_dump(tree).encode(), "f.yml")
+    assert doc.data == tree
+    every = _locs(doc.data)
+    for loc in [*every, *((*loc, "missing") for loc in every), *((*loc, 7) for loc in every)]:
+        for key in (False, True):
+            counted = type(doc.positions)(doc.positions.marks, doc.data)
+            indexed = type(doc.positions)(doc.positions.marks, doc.data)
+            indexed._index()
+            assert counted.of(loc, key=key) == indexed.of(loc, key=key), (loc, key)
+
+
 def test_keys_are_kept_as_written() -> None:
     doc = load_bytes(b"null: a\nTrue: b\n1: c\n", "f.yml")
     assert list(doc.data) == ["null", "True", "1"]
