@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..spec.layout import BOOK_NAMES
+
 __all__ = [
     "GitError",
     "SpecCommit",
@@ -282,12 +284,12 @@ def spec_commits(repo: Path, folder: str, rev: str = "HEAD") -> list[SpecCommit]
     rows = [r.split(b"\x1f") for r in log.split(b"\0") if r.strip()]
     base = folder.rstrip("/")
     names = [f"{r[0].decode().strip()}:{base}/{fn}" for r in rows
-             for fn in ("playbook.yml", "playbook.yaml")]
+             for fn in BOOK_NAMES]
     blobs = read_blobs(repo, names)
     commits = []
     for sha_b, short, date, subject in rows:
         sha = sha_b.decode().strip()
-        raw = blobs.get(f"{sha}:{base}/playbook.yml") or blobs.get(f"{sha}:{base}/playbook.yaml")
+        raw = next((r for fn in BOOK_NAMES if (r := blobs.get(f"{sha}:{base}/{fn}"))), None)
         commits.append(SpecCommit(sha, short.decode(), date.decode(),
                                   subject.decode("utf-8", "replace"), read_refresh(raw)))
     return commits

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..spec.layout import display_path, folder_prefix, is_segment_name
+from ..spec.layout import BOOK_NAMES, display_path, folder_prefix, is_segment_name
 from ..spec.load import (
     NO_STAMP,
     LoadResult,
@@ -120,7 +120,7 @@ def _files(folder: str, entries: list[TreeEntry]) -> dict[str, tuple[str, type[A
     base = PurePosixPath(folder)
     blobs = {e.path: e.blob for e in entries}
     found: dict[str, tuple[str, type[Any]]] = {}
-    book = next((str(base / n) for n in ("playbook.yml", "playbook.yaml")
+    book = next((str(base / n) for n in BOOK_NAMES
                  if str(base / n) in blobs), None)
     if book is not None:
         found[book] = (blobs[book], PlaybookSpec)

@@ -21,6 +21,9 @@ def display_path(file: Path, cwd: Path | None = None) -> str:
 
 _SPEC_SUFFIXES = (".yml", ".yaml")
 
+#: The names of a specs folder's playbook file, in the order they are taken: the first there.
+BOOK_NAMES = ("playbook.yml", "playbook.yaml")
+
 
 def is_segment_name(name: str) -> bool:
     """Whether a file of this name in ``segments/`` is a segment spec: ``*.yml`` or

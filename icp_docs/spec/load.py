@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..diagnostics import Code, Diagnostic
 from . import checks, errors, parallel
-from .layout import display_path, segment_listing
+from .layout import BOOK_NAMES, display_path, segment_listing
 from .models import PlaybookSpec, SegmentSpec
 from .yaml import Document, Positions, field_path
 
@@ -222,7 +222,7 @@ def load_playbook(specs_dir: str | os.PathLike[str], *, cache: SpecCache | None 
     if book is None:
         return assemble(None, parsed, root, [missing_playbook(book_file, cwd)])
     # The other spelling of playbook.yml, beside the one read, is passed over too.
-    unread_files += [f for f in _book_files(root) if f != book_file and os.path.lexists(f)]
+    unread_files += [f for n in BOOK_NAMES if (f := root / n) != book_file and os.path.lexists(f)]
     unread = tuple(display_path(f, cwd) for f in unread_files)
     return assemble(book, parsed, root, unread=unread)
 
@@ -231,13 +231,9 @@ def _book_file(root: Path) -> Path:
     """``playbook.yml``, else ``playbook.yaml``: the first that is a file, or failing that the
     first that is there at all. A folder or a broken link in its place is read, and reported
     as what it is: the user sees a playbook.yml, and "no playbook.yml" would mislead them."""
-    names = _book_files(root)
+    names = [root / n for n in BOOK_NAMES]
     return next((f for f in names if f.is_file()), None) or \
         next((f for f in names if os.path.lexists(f)), names[0])
-
-
-def _book_files(root: Path) -> tuple[Path, Path]:
-    return root / "playbook.yml", root / "playbook.yaml"
 
 
 def _errors(parsed: Parsed) -> list[str]:

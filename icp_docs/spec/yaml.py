@@ -184,8 +184,9 @@ def load_bytes(raw: bytes, display: str, doc: Document | None = None) -> Documen
     text = _decode(raw, doc)
     if text is None:
         return doc
-    if "\x85" in text:
-        line, col = _place(text, text.index("\x85"))
+    nel = text.find("\x85")
+    if nel >= 0:
+        line, col = _place(text, nel)
         _error(doc, line, col, Code.YAML_SYNTAX, "invalid YAML: the character U+0085 (a line "
                "break that editors do not show, often a mangled '…') is not allowed; delete it")
         return doc
