@@ -156,19 +156,6 @@ def main(args: Sequence[str] | None = None) -> int:
     return 2  # pragma: no cover - parser.exit raises
 
 
-#: What the command made, kept to the end of the process (see :func:`_outlive`).
-_kept: list[object] = []
-
-
-def _outlive(value: object) -> None:
-    """Keep ``value`` alive until the process ends (the last one only).
-
-    Freeing a thousand segments' models and data one object at a time takes some 0.15 s
-    once the command has done its work; :func:`run` ends the process without it.
-    """
-    _kept[:] = [value]
-
-
 def run() -> NoReturn:
     """The ``icp-docs`` program: :func:`main`, then exit without tearing the interpreter down.
 
@@ -196,8 +183,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     # cyclic collector would only scan them again and again (a fifth of a large run's time).
     gc.disable()
     from .diagnostics import Code, format_all, has_errors, summary
-    from .spec.layout import segment_pairs
-    from .spec.parallel import Reading, cores
+    from .spec.parallel import cores
 
     # The first run of a new team is often in the wrong folder, or before there is a playbook.
     specs = folder_argument(args.specs, "; run this where the specs folder is, give its path "
@@ -208,23 +194,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if code is None or code.severity != "warning":
             raise UsageError(f"--disable {name}: not a lint rule (a code like W101 or a name "
                              "like broad-range; errors cannot be switched off)")
-    jobs = cores()
-    # A large folder's workers start parsing now, while this process imports pydantic and
-    # builds the models (a fifth of a second that would otherwise come first).
-    reading = Reading(segment_pairs(specs), jobs)
-    from .lint import check
+    from .lint import verdict
 
-    result = check(specs, disable=args.disable, jobs=jobs, reading=reading)
+    result = verdict(specs, disable=args.disable, jobs=cores())
     if args.format == "json":
         print(format_all(result.diagnostics, "json"))
     elif result.diagnostics:
         print(format_all(result.diagnostics, args.format))
     count, broken = result.files, len(result.broken)
     failed = has_errors(result.diagnostics, strict=args.strict)
-    _outlive(result)
-    verdict = "invalid" if failed else "valid"
+    outcome = "invalid" if failed else "valid"
     with_errors = f" ({broken} with errors)" if broken else ""
-    print(f"{args.specs}: {verdict}: {count} segment{'s' * (count != 1)}{with_errors}, "
+    print(f"{args.specs}: {outcome}: {count} segment{'s' * (count != 1)}{with_errors}, "
           f"{summary(result.diagnostics)}", file=sys.stderr)
     return 1 if failed else 0
 

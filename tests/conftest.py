@@ -13,9 +13,11 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from icp_docs.lint import Verdict, check, verdict
 from icp_docs.printing.browser import CHROMIUM_ARGS, Printer, find_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,6 +79,15 @@ def printer(chromium: str) -> Iterator[Printer]:
     Playwright's sync API cannot run two instances in one thread, nor start again there."""
     with Printer(chromium) as started:
         yield started
+
+
+def assert_same_verdict(specs: Path, **options: Any) -> Verdict:
+    """``icp-docs validate``'s way through a folder (:func:`verdict`) against the loader and
+    linter the site uses (:func:`check`): the same diagnostics, files and broken ones."""
+    whole = check(specs, **options)
+    quick = verdict(specs, **options)
+    assert quick == Verdict(whole.diagnostics, whole.files, tuple(whole.broken))
+    return quick
 
 
 def mkdocs_build(config: Path, site_dir: Path, *extra: str) -> subprocess.CompletedProcess[str]:

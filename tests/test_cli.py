@@ -291,10 +291,10 @@ def test_bad_usage_of_render_and_schema_exits_2(minimal_specs: Path, args: list[
 def test_an_internal_error_is_one_line_not_a_traceback(
         minimal_specs: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    def broken_check(*args: object, **kwargs: object) -> None:
+    def broken_verdict(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("icp_docs.lint.check", broken_check)
+    monkeypatch.setattr("icp_docs.lint.verdict", broken_verdict)
     monkeypatch.delenv("ICP_DOCS_DEBUG", raising=False)
     assert cli.main(["validate", str(minimal_specs)]) == 3
     err = capsys.readouterr().err

@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import copy_tree
+from conftest import assert_same_verdict, copy_tree
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -53,6 +53,7 @@ def apply(specs: Path, edits: list[Edit]) -> None:
 
 def warnings(specs: Path, code: Code, *, disable: tuple[str, ...] = ()) -> list[tuple[str, int]]:
     result = check(specs, today=TODAY, cwd=specs, disable=disable)
+    assert_same_verdict(specs, today=TODAY, cwd=specs, disable=disable)
     assert result.ok, [d.format() for d in result.diagnostics if d.severity == "error"]
     return [(d.path, d.line) for d in result.diagnostics if d.code == code]
 
@@ -313,6 +314,30 @@ def test_several_processes_lint_a_large_playbook_with_the_same_result(minimal_sp
     assert one.diagnostics == two.diagnostics
     assert {d.code for d in two.diagnostics} == {Code.WEAK_TRIGGERS_ONLY, Code.TOO_MANY_CORE}
     assert len(two.diagnostics) == 11
+
+
+def test_the_command_line_checks_a_large_folder_in_workers_as_the_site_does(
+        minimal_specs: Path) -> None:
+    # Workers validate and lint each file and send back diagnostics, ids and ranks: the
+    # checks across files (a duplicate id), broken files and the playbook's rules (too many
+    # core segments) must come out as loading the whole playbook gives them.
+    text = (minimal_specs / S).read_text()
+    for n in range(70):
+        body = text.replace("id: payroll-ops", f"id: seg-{n:02d}")
+        if n % 7 == 0:
+            body = body.replace("strength: strong", "strength: weak")
+        if n == 3:
+            body = body.replace("tier: 1", "tier: [")
+        if n == 5:
+            body = body.replace("id: seg-05", "id: seg-06")
+        (minimal_specs / "segments" / f"seg-{n:02d}.yml").write_text(body)
+    one = assert_same_verdict(minimal_specs, today=TODAY, jobs=1)
+    two = assert_same_verdict(minimal_specs, today=TODAY, jobs=2)
+    assert one == two
+    assert two.files == 71 and two.broken == ("seg-03", "seg-05")
+    assert {d.code for d in two.diagnostics} == {
+        Code.YAML_SYNTAX, Code.BAD_ID, Code.DUPLICATE_ID, Code.WEAK_TRIGGERS_ONLY,
+        Code.TOO_MANY_CORE}
 
 
 # Text where case folding is tricky: the Kelvin sign, long s and dotted I fold to ASCII letters.

@@ -8,13 +8,13 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import assert_same_verdict
 from pydantic import ValidationError
 
 from icp_docs.diagnostics import Code, format_all
 from icp_docs.spec.layout import display_path, segment_pairs
 from icp_docs.spec.load import SpecCache, load_playbook
 from icp_docs.spec.models import Evidence, Range, SegmentSpec
-from icp_docs.spec.parallel import Reading
 
 SEG = "specs/segments/payroll-ops.yml"
 BOOK = "specs/playbook.yml"
@@ -167,6 +167,12 @@ def test_every_contract_error_is_pinned(minimal_specs: Path, name: str) -> None:
     edits, expected = {**CASES, **ALONGSIDE}[name]
     apply(minimal_specs, edits)
     assert errors(minimal_specs) == expected
+
+
+@pytest.mark.parametrize("name", [*CASES, *ALONGSIDE])
+def test_the_command_line_finds_every_contract_error_too(minimal_specs: Path, name: str) -> None:
+    apply(minimal_specs, {**CASES, **ALONGSIDE}[name][0])
+    assert_same_verdict(minimal_specs, cwd=minimal_specs.parent)
 
 
 def test_a_missing_playbook(minimal_specs: Path) -> None:
@@ -429,30 +435,6 @@ def _many_segments(specs: Path, count: int) -> None:
     for n in range(count):
         (specs / "segments" / f"seg-{n:02d}.yml").write_text(
             text.replace("id: payroll-ops", f"id: seg-{n:02d}"))
-
-
-def test_a_reading_started_ahead_is_used_and_gives_the_same_result(minimal_specs: Path) -> None:
-    _many_segments(minimal_specs, 80)
-    reading = Reading(segment_pairs(minimal_specs), 2)  # forked workers start parsing now
-    cache = SpecCache()
-    ahead = load_playbook(minimal_specs, cache=cache, jobs=2, reading=reading)
-    plain = load_playbook(minimal_specs, jobs=1)
-    assert cache.parsed == 82  # playbook.yml and 81 segment files, each parsed once
-    assert ahead.diagnostics == plain.diagnostics
-    assert ahead.playbook is not None and plain.playbook is not None
-    assert [s.spec for s in ahead.playbook.segments] == [s.spec for s in plain.playbook.segments]
-
-
-def test_a_reading_of_other_files_is_dropped_for_the_folder_as_it_is(minimal_specs: Path) -> None:
-    _many_segments(minimal_specs, 70)
-    reading = Reading(segment_pairs(minimal_specs), 2)
-    # A file added after the reading started must not be missed.
-    text = (minimal_specs / S).read_text().replace("id: payroll-ops", "id: late")
-    (minimal_specs / "segments" / "late.yml").write_text(text)
-    result = load_playbook(minimal_specs, jobs=2, reading=reading)
-    assert result.playbook is not None
-    assert "late" in {s.id for s in result.playbook.segments}
-    assert len(result.playbook.segments) == 72
 
 
 @pytest.mark.parametrize("where", ["inside", "outside", "relative"])

@@ -12,17 +12,29 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ..diagnostics import Code, Diagnostic
-from ..spec.load import Playbook, Segment
+from ..spec.load import Playbook, Ranked, Segment
 
 Loc = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
 class Context:
-    """What every rule may look at: the playbook, and today's date (fixed in tests)."""
+    """What every rule may look at: the playbook, and today's date (fixed in tests).
+
+    Rules about the playbook as a whole read its valid segments through ``ranking`` only:
+    where the segments were validated and linted in worker processes
+    (:func:`icp_docs.lint.verdict`), ``playbook.segments`` is empty.
+    """
 
     playbook: Playbook
     today: dt.date
+    #: The valid segments, best first.
+    ranking: tuple[Ranked, ...]
+
+    @classmethod
+    def of(cls, playbook: Playbook, today: dt.date) -> Context:
+        """The context of a playbook loaded whole."""
+        return cls(playbook, today, tuple(Ranked.of(s.spec) for s in playbook.segments))
 
 
 PlaybookRule = Callable[[Context], Iterator[Diagnostic]]

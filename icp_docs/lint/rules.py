@@ -194,7 +194,7 @@ def stale_review(ctx: Context) -> Iterator[Diagnostic]:
 @playbook_rule(Code.TOO_MANY_CORE)
 def too_many_core(ctx: Context) -> Iterator[Diagnostic]:
     """Every segment core means no segment is: prioritise."""
-    core = [s for s in ctx.playbook.segments if s.spec.priority == "core"]
+    core = [s for s in ctx.ranking if not s.secondary]
     if len(core) > MAX_CORE_SEGMENTS:
         names = ", ".join(s.id for s in core[:5]) + (", ..." if len(core) > 5 else "")
         yield ctx.playbook.source.diagnostic(
@@ -218,7 +218,7 @@ def no_segments(ctx: Context) -> Iterator[Diagnostic]:
     """A playbook without segments checks nothing: say so rather than pass in silence (a
     misnamed ``segments`` folder would otherwise validate cleanly). Segment files left out
     for their errors say so themselves."""
-    if not ctx.playbook.segments and not ctx.playbook.broken:
+    if not ctx.ranking and not ctx.playbook.broken:
         folder = os.path.join(os.path.dirname(ctx.playbook.source.path), "segments")
         where = (f"{folder} is a file, not a folder of <id>.yml files"
                  if (ctx.playbook.root / "segments").is_file()
@@ -250,6 +250,6 @@ def unread_file(ctx: Context) -> Iterator[Diagnostic]:
             fix = f"segment file names end in .yml or .yaml, in small letters; rename it to " \
                 f"{target}"
         stem = os.path.splitext(target)[0]
-        if book.segment(stem) is not None or stem in book.broken:
+        if any(s.id == stem for s in ctx.ranking) or stem in book.broken:
             fix += f", but segments/ has a {stem} segment already: merge the two files"
         yield Diagnostic(path, 1, 1, Code.UNREAD_FILE, "", f"this file is not read: {fix}")

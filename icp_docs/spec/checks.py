@@ -16,6 +16,8 @@ from ..diagnostics import Code, Diagnostic
 from .models import DEFAULT_STAGES, PlaybookSpec, SegmentSpec, Thresholds, is_slug
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .load import Source
 
 
@@ -174,42 +176,57 @@ def check_segments(
 ) -> dict[str, list[Diagnostic]]:
     """Rules across a segment's fields and across segment files, by display path."""
     items = list(items)
+    owners = segment_owners([(source.path, source.file, seg.id) for source, seg in items])
     out: dict[str, list[Diagnostic]] = {}
-    owner = _owners(items)
     for source, seg in items:
         found = out.setdefault(source.path, [])
-        stem = source.file.stem
-        if seg.id is not None and seg.id != stem:
-            found.append(source.diagnostic(
-                Code.BAD_ID, ("id",), f"id '{seg.id}' must equal the file name '{stem}' "
-                "(rename one of them)" if is_slug(stem) else
-                f"the file name '{stem}' is not a valid id: name the file {seg.id}.yml"))
-        if seg.id is not None and owner[seg.id] != source.path:
-            found.append(source.diagnostic(
-                Code.DUPLICATE_ID, ("id",), f"segment id '{seg.id}' is already used by "
-                f"{owner[seg.id]}"))
-        found += _duplicates(source, ("personas",), seg.personas, "persona")
-        found += _duplicates(source, ("qualification", "criteria"), seg.criteria, "criterion")
-        found += _journey(source, seg, book.stages if book else None)
-        found += _thresholds(source, seg, book)
-        if seg.validated_without_evidence:
-            found.append(source.diagnostic(
-                Code.VALIDATED_WITHOUT_EVIDENCE, ("status",),
-                "a validated segment (ICP) needs evidence; keep it a hypothesis (ECP) until "
-                "closed-won deals, interviews or data prove it"))
+        found += check_segment(source, seg, book)
+        if seg.id is not None and owners[seg.id] != source.path:
+            found.append(duplicate_segment(source.path, source.where(("id",)), seg.id,
+                                           owners[seg.id]))
     return out
 
 
-def _owners(items: list[tuple[Source, SegmentFacts]]) -> dict[str, str]:
-    """Which file keeps each segment id: the one named after it, else the first."""
+def check_segment(source: Source, seg: SegmentFacts, book: BookFacts | None) -> list[Diagnostic]:
+    """The rules one segment file and the playbook's facts can tell: all but the segment ids
+    across files (:func:`segment_owners`)."""
+    found = []
+    stem = source.file.stem
+    if seg.id is not None and seg.id != stem:
+        found.append(source.diagnostic(
+            Code.BAD_ID, ("id",), f"id '{seg.id}' must equal the file name '{stem}' "
+            "(rename one of them)" if is_slug(stem) else
+            f"the file name '{stem}' is not a valid id: name the file {seg.id}.yml"))
+    found += _duplicates(source, ("personas",), seg.personas, "persona")
+    found += _duplicates(source, ("qualification", "criteria"), seg.criteria, "criterion")
+    found += _journey(source, seg, book.stages if book else None)
+    found += _thresholds(source, seg, book)
+    if seg.validated_without_evidence:
+        found.append(source.diagnostic(
+            Code.VALIDATED_WITHOUT_EVIDENCE, ("status",),
+            "a validated segment (ICP) needs evidence; keep it a hypothesis (ECP) until "
+            "closed-won deals, interviews or data prove it"))
+    return found
+
+
+def segment_owners(claims: Iterable[tuple[str, Path, str | None]]) -> dict[str, str]:
+    """Which file keeps each segment id, from ``(display path, file, id)`` of every segment
+    file: the one named after it, else the first. The others get :func:`duplicate_segment`."""
+    claims = list(claims)
     owner: dict[str, str] = {}
-    for source, seg in sorted(items, key=lambda item: item[0].file.suffix != ".yml"):
-        if seg.id is not None and source.file.stem == seg.id and seg.id not in owner:
-            owner[seg.id] = source.path
-    for source, seg in items:
-        if seg.id is not None:
-            owner.setdefault(seg.id, source.path)
+    for path, file, ident in sorted(claims, key=lambda claim: claim[1].suffix != ".yml"):
+        if ident is not None and file.stem == ident and ident not in owner:
+            owner[ident] = path
+    for path, _, ident in claims:
+        if ident is not None:
+            owner.setdefault(ident, path)
     return owner
+
+
+def duplicate_segment(path: str, where: tuple[int, int], ident: str, owner: str) -> Diagnostic:
+    """The error of a segment file whose id (at ``where``) another file keeps."""
+    return Diagnostic(path, *where, Code.DUPLICATE_ID, "id",
+                      f"segment id '{ident}' is already used by {owner}")
 
 
 def _duplicates(source: Source, loc: tuple[str | int, ...], ids: Sequence[str | None],

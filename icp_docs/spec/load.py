@@ -17,11 +17,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from ..diagnostics import Code, Diagnostic
+from ..diagnostics import Code, Diagnostic, has_errors
 from . import checks, errors, parallel
 from .layout import BOOK_NAMES, display_path, segment_listing
 from .models import PlaybookSpec, SegmentSpec
@@ -60,6 +60,19 @@ class Segment:
     def id(self) -> str:
         """The segment's id (its file stem)."""
         return self.spec.id
+
+
+class Ranked(NamedTuple):
+    """A valid segment's place in the playbook: tuples of these sort best first (tier, then
+    core before secondary, then id), as :attr:`Playbook.segments` are."""
+
+    tier: int
+    secondary: bool
+    id: str
+
+    @classmethod
+    def of(cls, spec: SegmentSpec) -> Ranked:
+        return cls(spec.tier, spec.priority != "core", spec.id)
 
 
 @dataclass(frozen=True)
@@ -136,9 +149,9 @@ class SpecCache:
         return self.get_many([(file, display)], model)[0]
 
     def get_many(self, files: Sequence[tuple[Path, str]], model: type[M], *,
-                 jobs: int = 1, reading: parallel.Reading | None = None) -> list[Parsed]:
+                 jobs: int = 1) -> list[Parsed]:
         """Parse results of ``(file, display path)`` pairs, the changed ones read by up to
-        ``jobs`` processes; or by ``reading``, already under way, if it reads just those."""
+        ``jobs`` processes."""
         stamps = [_stamp(file) for file, _ in files]
         results: list[Parsed | None] = []
         stale: list[int] = []
@@ -148,12 +161,7 @@ class SpecCache:
             results.append(hit if fresh else None)
             if not fresh:
                 stale.append(i)
-        todo = [files[i] for i in stale]
-        if reading is None or reading.files != todo:
-            if reading is not None:
-                reading.close()
-            reading = parallel.Reading(todo, jobs)
-        docs = iter(reading)
+        docs = parallel.read_many([files[i] for i in stale], jobs)
         for i, doc in zip(stale, docs, strict=True):
             self.parsed += 1
             parsed = parse_document(doc, files[i][0], model, stamps[i])
@@ -189,7 +197,7 @@ def validate(doc: Document, model: type[M]) -> tuple[M | None, list[Diagnostic]]
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     # Loading builds many small acyclic objects; the cyclic collector would scan the growing
     # heap again and again (some 40% of the time for 1,000 files) and find nothing to free.
     enabled = gc.isenabled()
@@ -202,29 +210,46 @@ def _gc_paused() -> Iterator[None]:
 
 
 def load_playbook(specs_dir: str | os.PathLike[str], *, cache: SpecCache | None = None,
-                  cwd: Path | None = None, jobs: int = 1,
-                  reading: parallel.Reading | None = None) -> LoadResult:
+                  cwd: Path | None = None, jobs: int = 1) -> LoadResult:
     """Load ``specs_dir`` (``playbook.yml`` and ``segments/*.yml``) into a :class:`LoadResult`.
 
     ``jobs`` > 1 lets that many processes read a large folder (only where ``fork`` exists,
-    so use it from a single-threaded program such as the command line). ``reading``: the
-    segment files already being read (``Reading(segment_pairs(specs_dir, cwd), jobs)``,
-    started before this module was imported); it is used if the folder still holds just those.
+    so use it from a single-threaded program such as the command line).
     """
-    root = Path(specs_dir)
     cache = cache or SpecCache()
+    with gc_paused():
+        folder = open_folder(specs_dir, cache, cwd)
+        parsed = cache.get_many(folder.segments, SegmentSpec, jobs=jobs)
+    return assemble(folder.book, parsed, folder.root, folder.problems, folder.unread)
+
+
+@dataclass(frozen=True)
+class Folder:
+    """A specs folder as found: playbook.yml read and validated, and the segment files."""
+
+    root: Path
+    #: playbook.yml's result; None when there is none (``problems`` says so).
+    book: Parsed | None
+    problems: list[Diagnostic]
+    #: The segment files to read, as ``(file, display path)``.
+    segments: list[tuple[Path, str]]
+    #: The files the playbook would list as :attr:`Playbook.unread`.
+    unread: tuple[str, ...]
+
+
+def open_folder(specs_dir: str | os.PathLike[str], cache: SpecCache,
+                cwd: Path | None = None) -> Folder:
+    """Read and validate playbook.yml, and list the segment files (not read yet)."""
+    root = Path(specs_dir)
     book_file = _book_file(root)
-    with _gc_paused():
-        book = cache.get(book_file, display_path(book_file, cwd), PlaybookSpec) \
-            if os.path.lexists(book_file) else None
-        pairs, unread_files = segment_listing(root, cwd)
-        parsed = cache.get_many(pairs, SegmentSpec, jobs=jobs, reading=reading)
+    book = cache.get(book_file, display_path(book_file, cwd), PlaybookSpec) \
+        if os.path.lexists(book_file) else None
+    pairs, unread_files = segment_listing(root, cwd)
     if book is None:
-        return assemble(None, parsed, root, [missing_playbook(book_file, cwd)])
+        return Folder(root, None, [missing_playbook(book_file, cwd)], pairs, ())
     # The other spelling of playbook.yml, beside the one read, is passed over too.
     unread_files += [f for n in BOOK_NAMES if (f := root / n) != book_file and os.path.lexists(f)]
-    unread = tuple(display_path(f, cwd) for f in unread_files)
-    return assemble(book, parsed, root, unread=unread)
+    return Folder(root, book, [], pairs, tuple(display_path(f, cwd) for f in unread_files))
 
 
 def _book_file(root: Path) -> Path:
@@ -240,11 +265,24 @@ def _errors(parsed: Parsed) -> list[str]:
     return [d.field for d in parsed.diagnostics if d.severity == "error"]
 
 
-def _segment_facts(parsed: Parsed) -> checks.SegmentFacts | None:
+def segment_facts(parsed: Parsed) -> checks.SegmentFacts | None:
+    """What the cross-file checks read of a segment file, valid or not."""
     if parsed.model is not None:
         return checks.SegmentFacts.of_model(parsed.model)
     # The file's own errors are reported already; what is sound in it is still checked.
     return checks.SegmentFacts.of_data(parsed.source.positions.data, _errors(parsed))
+
+
+def book_checked(book: Parsed | None) -> tuple[checks.BookFacts | None, list[Diagnostic]]:
+    """What the segments' checks read of playbook.yml, and its diagnostics: its own and
+    those of its rules across fields."""
+    if book is None:
+        return None, []
+    if book.model is not None:
+        return (checks.BookFacts.of_model(book.model),
+                book.diagnostics + checks.check_playbook(book.model, book.source))
+    facts = checks.BookFacts.of_data(book.source.positions.data, _errors(book))
+    return facts, book.diagnostics + checks.check_book_facts(facts, book.source)
 
 
 def missing_playbook(book_file: Path, cwd: Path | None = None, where: str = "") -> Diagnostic:
@@ -261,26 +299,22 @@ def assemble(book: Parsed | None, parsed: list[Parsed], root: Path,
     ``book`` is playbook.yml's result (None when it is missing: say so in ``problems``);
     ``unread``: the files the playbook would list as :attr:`Playbook.unread`.
     """
-    diagnostics = [*problems, *(book.diagnostics if book else [])]
-    spec: PlaybookSpec | None = book.model if book else None
-    facts = None if book is None else checks.BookFacts.of_model(spec) if spec is not None \
-        else checks.BookFacts.of_data(book.source.positions.data, _errors(book))
-    if book is not None and spec is None and facts is not None:
-        diagnostics += checks.check_book_facts(facts, book.source)
+    facts, diagnostics = book_checked(book)
+    diagnostics = [*problems, *diagnostics]
     cross = checks.check_segments(
-        [(p.source, f) for p in parsed if (f := _segment_facts(p)) is not None], facts)
+        [(p.source, f) for p in parsed if (f := segment_facts(p)) is not None], facts)
     broken: dict[str, list[Diagnostic]] = {}
     segments: list[Segment] = []
     for p in parsed:
         mine = p.diagnostics + cross.get(p.source.path, [])
         diagnostics += mine
-        if p.model is None or any(d.severity == "error" for d in mine):
+        if p.model is None or has_errors(mine):
             broken[p.source.file.stem] = [d for d in mine if d.severity == "error"]
         else:
             segments.append(Segment(p.model, p.source))
     playbook = None
-    if book is not None and spec is not None:
-        diagnostics += checks.check_playbook(spec, book.source)
-        segments.sort(key=lambda s: (s.spec.tier, s.spec.priority != "core", s.id))
-        playbook = Playbook(spec, book.source, tuple(segments), root, unread, tuple(broken))
+    if book is not None and book.model is not None:
+        segments.sort(key=lambda s: Ranked.of(s.spec))
+        playbook = Playbook(book.model, book.source, tuple(segments), root, unread,
+                            tuple(broken))
     return LoadResult(playbook, sorted(set(diagnostics)), broken, len(parsed))

@@ -121,27 +121,15 @@ def _run(index: int) -> Any:
     return _task(index)
 
 
-class Reading:
-    """Files being parsed, yielded in order as :class:`~.yaml.Document` (never raises for
-    bad content). With ``jobs`` > 1 and many files, forked workers start parsing at once."""
-
-    def __init__(self, files: Sequence[tuple[Path, str]], jobs: int = 1) -> None:
-        #: The ``(file, display path)`` pairs, in order.
-        self.files = list(files)
-        self._packed = fork_map(lambda item: _pack(load_file(*item)), self.files, jobs)
-
-    def __iter__(self) -> Iterator[Document]:
-        return map(_unpack, self._packed)
-
-    def close(self) -> None:
-        """Stop reading: for files whose documents will not be used."""
-        if isinstance(self._packed, Forked):
-            self._packed.close()
+def read_many(files: Sequence[tuple[Path, str]], jobs: int = 1) -> Iterator[Document]:
+    """``(file, display path)`` pairs read as :func:`~.yaml.load_file` reads them (never
+    raising for bad content), in order; by forked workers for many files and ``jobs`` > 1."""
+    return map(_unpack, fork_map(lambda item: _pack(load_file(*item)), files, jobs))
 
 
 def parse_many(items: Sequence[tuple[bytes, str]], jobs: int = 1) -> Iterator[Document]:
     """``(content, display path)`` pairs parsed as :func:`~.yaml.load_bytes` would, in order;
-    by forked workers as for :class:`Reading` (the contents reach them in memory)."""
+    by forked workers as for :func:`read_many` (the contents reach them in memory)."""
     return map(_unpack, fork_map(lambda item: _pack(load_bytes(*item)), items, jobs))
 
 
