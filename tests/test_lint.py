@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -260,6 +261,28 @@ def test_a_playbook_yaml_beside_playbook_yml_is_not_read_and_says_so(minimal_spe
                              "the two, merging what this one says into playbook.yml")
     (minimal_specs / P).unlink()  # alone, the .yaml is the playbook
     assert check(minimal_specs, today=TODAY, cwd=minimal_specs).diagnostics == []
+
+
+EMPLOYEES = "  employees:\n    min: 200\n    max: 2000\n"
+
+
+@pytest.mark.parametrize(("size", "said"), [
+    ("  employees:\n    min: 1\n    max: 1" + "0" * 30 + "\n",
+     "1-1" + ",000" * 10 + " spans a factor of 1" + ",000" * 10 + ";"),
+    ("  employees:\n    min: 3\n    max: 1" + "0" * 400 + "\n",
+     f"3-{10**400:,} spans a factor of {round(Fraction(10**400, 3)):,};"),
+    ("  revenue:\n    min: 1\n    max: 1" + "0" * 30 + "\n",
+     "1-1" + ",000" * 10 + " spans a factor of 1" + ",000" * 10 + ";"),
+    ("  revenue:\n    min: 1.5\n    max: 1000\n", "1.5-1,000 spans a factor of 667;"),
+], ids=["employees-1e30", "employees-1e400", "revenue-1e30", "revenue-fraction"])
+def test_broad_range_shows_the_numbers_as_written(minimal_specs: Path, size: str,
+                                                   said: str) -> None:
+    # Huge counts are exact integers: float division would round them (1e+30 shown as
+    # 1,000,000,000,000,000,019,884,624,838,656) or overflow past 1e308.
+    apply(minimal_specs, [(S, EMPLOYEES, size)])
+    [found] = check(minimal_specs, today=TODAY, cwd=minimal_specs).diagnostics
+    assert found.code == Code.BROAD_RANGE
+    assert said in found.message
 
 
 def test_every_rule_has_a_case_and_a_registered_check() -> None:
