@@ -94,9 +94,6 @@ CASES: list[tuple[Code, str, list[Edit], list[tuple[str, int]], list[Edit]]] = [
      [(S, "    - Germany", "    - Any EU country with a euro payroll")]),
     (Code.VAGUE_WORDS, "world-wide", [(S, "    - Germany", "    - World-wide")], [(S, 18)],
      [(S, "    - Germany", "    - Wide Bay region, Queensland")]),
-    (Code.VAGUE_WORDS, "enterprise without a size",
-     [(S, "  employees:\n    min: 200\n    max: 2000\n", ""), (S, "- Software", "- Enterprise")],
-     [(S, 13)], [(S, "- Software", "- Enterprise")]),
     (Code.JOB_TITLE_LABEL, "a job title", [(S, "label: Payroll teams reconciling pay runs across "
                                              "several countries", "label: Heads of Payroll")],
      [(S, 2)], [(S, "label: Payroll teams", "label: Heads of Payroll")]),
@@ -186,6 +183,9 @@ CASES: list[tuple[Code, str, list[Edit], list[tuple[str, int]], list[Edit]]] = [
     (Code.NO_COMPANY_SIZE, "no size", [(S, "  employees:\n    min: 200\n    max: 2000\n", "")],
      [(S, 12)], [(S, "  employees:\n    min: 200\n    max: 2000\n",
                   "  revenue:\n    min: 1000000\n    max: 9000000\n")]),
+    (Code.NO_COMPANY_SIZE, "enterprise without a size",
+     [(S, "  employees:\n    min: 200\n    max: 2000\n", ""), (S, "- Software", "- Enterprise")],
+     [(S, 12)], [(S, "- Software", "- Enterprise")]),
     (Code.NO_GLOBAL_ANTI_ICP, "none",
      [(P, "anti_icp:\n  - name: Single-country startups\n    looks_like: They complain about "
        "payroll errors.\n    why_not: One payroll provider already solves it for them.\n"
@@ -283,6 +283,19 @@ def test_broad_range_shows_the_numbers_as_written(minimal_specs: Path, size: str
     [found] = check(minimal_specs, today=TODAY, cwd=minimal_specs).diagnostics
     assert found.code == Code.BROAD_RANGE
     assert said in found.message
+
+
+def test_enterprise_without_a_size_is_one_warning(minimal_specs: Path) -> None:
+    # One problem, one warning: the missing size, at firmographics where it goes, naming the
+    # word that needed it; not also a vague-words warning at each "enterprise".
+    apply(minimal_specs, [(S, EMPLOYEES, ""),
+                          (S, "label: Payroll teams", "label: Enterprise payroll teams"),
+                          (S, "- Software", "- Enterprise software")])
+    found = check(minimal_specs, today=TODAY, cwd=minimal_specs).diagnostics
+    assert [(d.code, d.line) for d in found] == [(Code.NO_COMPANY_SIZE, 12)]
+    assert found[0].message == ("no company size, so 'Enterprise' in the label means nothing: "
+                                "give employees or revenue, so that a seller can build the "
+                                "list of accounts tomorrow")
 
 
 def test_every_rule_has_a_case_and_a_registered_check() -> None:

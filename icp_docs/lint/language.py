@@ -82,21 +82,26 @@ def _targeting_texts(seg: Segment) -> Iterator[tuple[Loc, str]]:
         yield ("firmographics", "other", key), text
 
 
+def unsized_word(seg: Segment) -> tuple[str, str] | None:
+    """The first "enterprise" in the label or firmographics, and where it is ("the label",
+    "firmographics.industries"): a size word that says nothing until a size is given. The
+    no-company-size warning names it, rather than a second warning saying the same."""
+    for loc, text in _targeting_texts(seg):
+        if match := _ENTERPRISE.search(text):
+            where = "the label" if loc == ("label",) else ".".join(map(str, loc[:2]))
+            return match.group(0), where
+    return None
+
+
 @segment_rule(Code.VAGUE_WORDS)
 def vague_words(ctx: Context, seg: Segment) -> Iterator[Diagnostic]:
     """Words that sound like targeting but exclude nobody."""
-    firm = seg.spec.firmographics
-    has_size = firm.employees is not None or firm.revenue is not None
     for loc, text in _targeting_texts(seg):
         is_geo = loc[:2] == ("firmographics", "geographies")
         if (match := _VAGUE.search(text)) or (is_geo and (match := _EVERYWHERE.match(text))):
             yield warn(seg, Code.VAGUE_WORDS, loc,
                        f"'{match.group(0)}' is too vague to target: say what a seller could "
                        "check on a list of companies")
-        elif not has_size and (match := _ENTERPRISE.search(text)):
-            yield warn(seg, Code.VAGUE_WORDS, loc,
-                       f"'{match.group(0)}' without a size means nothing: add "
-                       "firmographics.employees or revenue")
 
 
 _TITLE = re.compile(

@@ -77,12 +77,15 @@ def broad_range(ctx: Context, seg: Segment) -> Iterator[Diagnostic]:
 
 @segment_rule(Code.NO_COMPANY_SIZE)
 def no_company_size(ctx: Context, seg: Segment) -> Iterator[Diagnostic]:
-    """Without a size, nobody can build the list of accounts to call."""
+    """Without a size, nobody can build the list of accounts to call. An "enterprise" in the
+    label is the same gap, named here rather than in a second (vague-words) warning."""
     firm = seg.spec.firmographics
     if firm.employees is None and firm.revenue is None:
+        said = language.unsized_word(seg)
+        why = f", so '{said[0]}' in {said[1]} means nothing" if said else ""
         yield warn(seg, Code.NO_COMPANY_SIZE, ("firmographics",),
-                   "no company size: give employees or revenue, so that a seller can build "
-                   "the list of accounts tomorrow")
+                   f"no company size{why}: give employees or revenue, so that a seller can "
+                   "build the list of accounts tomorrow")
 
 
 @segment_rule(Code.NO_TRIGGER)
