@@ -10,6 +10,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import copy_tree
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -296,6 +297,41 @@ def test_enterprise_without_a_size_is_one_warning(minimal_specs: Path) -> None:
     assert found[0].message == ("no company size, so 'Enterprise' in the label means nothing: "
                                 "give employees or revenue, so that a seller can build the "
                                 "list of accounts tomorrow")
+
+
+QUOTES = yaml.safe_load((ROOT / "tests" / "fixtures" / "lint" / "quotes.yml").read_text())
+
+
+def journeys(specs: Path, quotes: list[dict[str, str]]) -> None:
+    """One segment per journey in ``quotes``, copied from the fixture's segment."""
+    text = (specs / S).read_text()
+    text = text[:text.index("journey:")]
+    for n, journey in enumerate(quotes):
+        body = text.replace("id: payroll-ops", f"id: quotes-{n:02d}")
+        dumped = yaml.safe_dump({"journey": journey}, sort_keys=False, width=1000)
+        (specs / "segments" / f"quotes-{n:02d}.yml").write_text(body + dumped)
+
+
+def test_customer_quotes_are_neither_vendor_language_nor_described(minimal_specs: Path) -> None:
+    # Customers use some of the vendors' words in their own way: a false warning on each
+    # would teach a team to switch the rule off.
+    stages = QUOTES["customer"]
+    assert len(stages) == 10 and all(len(quotes) >= 20 for quotes in stages.values())
+    rows = max(len(quotes) for quotes in stages.values())
+    journeys(minimal_specs, [{stage: quotes[n] for stage, quotes in stages.items()
+                              if n < len(quotes)} for n in range(rows)])
+    found = check(minimal_specs, today=TODAY, cwd=minimal_specs).diagnostics
+    assert [d.format() for d in found if d.code in (Code.VENDOR_LANGUAGE,
+                                                    Code.NOT_THEIR_WORDS)] == []
+
+
+def test_vendor_phrases_are_still_vendor_language(minimal_specs: Path) -> None:
+    phrases = QUOTES["vendor"]
+    journeys(minimal_specs, [{"problem-exists": phrase} for phrase in phrases])
+    found = check(minimal_specs, today=TODAY, cwd=minimal_specs).diagnostics
+    warned = {d.path for d in found if d.code == Code.VENDOR_LANGUAGE}
+    assert [phrase for n, phrase in enumerate(phrases)
+            if f"segments/quotes-{n:02d}.yml" not in warned] == []
 
 
 def test_every_rule_has_a_case_and_a_registered_check() -> None:

@@ -185,11 +185,38 @@ def overrated_trigger(ctx: Context, seg: Segment) -> Iterator[Diagnostic]:
                        "that starts a purchase (a new executive, a funding round, a deadline)")
 
 
+# Vendor language, not every word vendors use: customers say "our setup is not scalable",
+# "I need something robust", "the switch was seamless", "we want to streamline approvals",
+# "we have no leverage with the bank", "our tool is a spreadsheet" and "our product team"
+# (their own). So these words count only as a vendor writes them: before the thing sold
+# ("seamless integration", "robust, scalable platform", "end-to-end solution"), as a verb
+# ("leverage our data", not the leverage they lack), or addressed to the reader ("streamline
+# your close", "our product gives you ...").
+_SOLD = (r"(?:solutions?|platforms?|software|tools?|suites?|offerings?|features?|functionality|"
+         r"capabilit(?:y|ies)|integrations?|experiences?|workflows?|onboarding|connectivity|"
+         r"collaboration|automation|reporting|analytics|infrastructure|architecture|apis?|"
+         r"visibility|security)")
+_OWN = (r"(?:team|teams|manager|managers|engineers?|engineering|leads?|leaders?|owners?|people|"
+        r"org|group|vendors?|stack|roadmap|launch(?:es)?|lines?|budget|spend|licen[cs]es?|"
+        r"costs?|data|admins?|department)")
 _VENDOR = Words(
-    r"\b(our (platform|solution|product|tool|software)|leverag\w*|synerg\w*|seamless\w*|"
-    r"empower\w*|unlock\w*|best[- ]in[- ]class|world[- ]class|value proposition|streamlin\w*|"
-    r"end[- ]to[- ]end|holistic|turnkey|game[- ]chang\w*|next[- ]gen\w*|revolutioni[sz]\w*|"
-    r"cutting[- ]edge|robust|scalable|frictionless)\b"
+    rf"\b(our (?:platform|solution)s?\b(?! {_OWN}\b)|"
+    rf"our (?:product|tool|software)\b(?! {_OWN}\b)(?=[^.!?\n]*\byour?\b)|"
+    r"leverag(?:e[sd]?|ing)\b(?= (?!(?:with|over|in|on|to|for|against|than|at|left|here|there|"
+    r"because|when|if|and|or|but|buyouts?|loans?|finance)\b)[a-z])|"
+    rf"(?:seamless|robust|scalable)(?:,? (?:and )?(?:seamless|robust|scalable))*"
+    rf"(?: [\w-]+){{0,2}}? {_SOLD}|"
+    r"(?:highly|infinitely|massively|truly|fully) scalable|"
+    r"seamlessly (?:integrat|connect)\w*|(?:integrat|connect)\w* seamlessly|"
+    r"synerg\w*|empower\w*|best[- ]in[- ]class|world[- ]class|value proposition|"
+    r"streamlin\w* your|streamlined (?:[\w-]+ )?(?:experiences?|workflows?|solutions?|platforms?|"
+    r"onboarding)|"
+    r"unlock\w* (?:the |your |new |hidden |real |more )?(?:full |true |hidden )?(?:value|"
+    r"potential|growth|insights?|power|efficienc\w*|revenue|opportunit\w*|productivity|"
+    r"savings|possibilit\w*)|"
+    rf"end[- ]to[- ]end (?:[\w-]+ )?{_SOLD}|"
+    r"holistic|turnkey|game[- ]changing|next[- ]gen\w*|revolutioni[sz]\w*|"
+    r"cutting[- ]edge|frictionless)\b"
 )
 _FIRST_PERSON = Words(
     r"\b(i|i['\u2019](?:m|ve|ll|d)|me|my|mine|myself|we|we['\u2019](?:re|ve|ll|d)|us|our|ours|"
