@@ -209,6 +209,12 @@ CASES: list[tuple[Code, str, list[Edit], list[tuple[str, int]], list[Edit]]] = [
     (Code.NOT_THEIR_WORDS, "in quotation marks",
      [(S, QUOTE, "  problem-exists: '\u201cThey struggle to match payroll.\u201d'")], [(S, 58)],
      [(S, QUOTE, "  problem-exists: '\"Sellers are angry when their payouts are late.\"'")]),
+    (Code.NOT_THEIR_WORDS, "opens with a job title",
+     [(S, QUOTE, "  problem-exists: The CFO worries that the close slips again.")], [(S, 58)],
+     [(S, QUOTE, "  problem-exists: 'CFO here: the close slips every month.'")]),
+    (Code.NOT_THEIR_WORDS, "opens with a department's teams",
+     [(S, JOB, "  - Finance teams struggle to close in five days.")], [(S, 20)],
+     [(S, JOB, "  - Give finance teams a close they can finish in five days.")]),
     (Code.NOT_THEIR_WORDS, "an imperative job about someone else",
      [(S, JOB, "  - When they add a subsidiary, the close takes two days longer.")], [(S, 20)],
      [(S, JOB, "  - Pay sellers on time, so that they do not leave for a rival.")]),
@@ -332,6 +338,36 @@ def test_vendor_phrases_are_still_vendor_language(minimal_specs: Path) -> None:
     warned = {d.path for d in found if d.code == Code.VENDOR_LANGUAGE}
     assert [phrase for n, phrase in enumerate(phrases)
             if f"segments/quotes-{n:02d}.yml" not in warned] == []
+
+
+@pytest.mark.parametrize(("text", "described"), [
+    ("The CFO worries that the close slips.", True),
+    ("Finance teams struggle to close in five days.", True),
+    ("Ops managers patch it with macros.", True),
+    ("The finance teams in each country keep their own sheet.", True),
+    ("Customer success managers chase renewals by hand.", True),
+    ("Payroll managers rebuild the file every month.", True),
+    ("Controllers redo the FX rates by hand.", True),
+    ("Most CFOs want the close in five days.", True),
+    ("The head of payroll checks every country by hand.", True),
+    ("VP Finance signs off on anything over 50k.", True),
+    ("\u201cSales reps wait weeks for their commission.\u201d", True),
+    ("CFO here: the close slips every month.", False),
+    ("CFO here: we close in nine days.", False),
+    ("As the controller I redo the FX rates by hand.", False),
+    ("Head of finance here, and the close is a mess.", False),
+    ("Controller, 200-person SaaS: the close takes nine days.", False),
+    ("Our CFO signed after the second demo.", False),
+    ("Give finance teams a close they can finish in five days.", False),
+    ("Keep managers out of spreadsheets.", False),
+    ("It leads to overtime every month.", False),
+    ("Leads go cold while we wait for approval.", False),
+    ("The board wants the close in five days.", False),
+])
+def test_not_their_words_reads_a_job_title_at_the_opening(text: str, described: bool) -> None:
+    # A role at the opening is someone describing the customer; a role the speaker gives
+    # of themselves ("CFO here:", "As the controller I") is the customer speaking.
+    assert language._described(text) is described
 
 
 def test_every_rule_has_a_case_and_a_registered_check() -> None:

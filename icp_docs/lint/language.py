@@ -227,11 +227,34 @@ _FIRST_PERSON = Words(
 # "their" are as often the customer's own sellers, clients or auditors ("Pay sellers on time,
 # so that they stay"), which the customer would say just so.
 _OPENS = "^[\\s\"'\u201c\u201e\u2018\u00ab]*"  # the start, past any opening quotation marks
+# A job title opens such a text as well ("The CFO worries ...", "Finance teams struggle ...",
+# "Ops managers patch it"), but not when the speakers name their own role ("CFO here: ...",
+# "Controller, 200-person SaaS: ...", "As the controller I ..."). The words that are no title
+# without a department ("leads", "teams", "owners") count only after one: "Leads go cold"
+# and "It leads to overtime" are the customer speaking.
+_DEPARTMENT = (r"(?:finance|financial|fp&a|accounting|payroll|tax|treasury|audit|billing|"
+               r"revops|ops|operations|sales|revenue|marketing|growth|product|engineering|"
+               r"devops|data|security|compliance|legal|hr|people|talent|recruiting|"
+               r"procurement|purchasing|support|customer|success|account|partner|channel|"
+               r"store|plant|site|office|field|line|warehouse|logistics|fleet|clinic|practice|"
+               r"regional|country|senior|junior|frontline)")
+_TITLE_OF = (r"(?:c[efotmr]os?|cisos?|cios?|chros?|controllers?|accountants?|bookkeepers?|"
+             r"founders?|managers?|analysts?|"
+             rf"(?:vps?|svps?|evps?|directors?)(?:\s+of)?(?:\s+{_DEPARTMENT}){{0,2}}|"
+             rf"(?:heads?|chiefs?)\s+of(?:\s+{_DEPARTMENT}){{0,2}})")
+_STAFF = (r"(?:teams|leads|leaders|reps|owners|engineers|admins|specialists|officers|"
+          r"departments|staff)")
+# Atomic, so that "Head of finance here" cannot back off to "Head of" to get past the check
+# that follows.
+_ROLE = (rf"(?>(?:(?:the|a|an|most|many|some|all|every|each|new)\s+)?"
+         rf"(?:(?:{_DEPARTMENT}\s+){{0,2}}{_TITLE_OF}|(?:{_DEPARTMENT}\s+){{1,2}}{_STAFF}))\b"
+         "(?!\\s*(?:here|speaking)\\b|\\s*[:,(\u2013\u2014/-])")
 _THIRD_PERSON = Words(
     rf"{_OPENS}(?:(?:when|whenever|once|every time|each time)\s+)?"
     r"(they|their|he|she|his|her|the (customer|prospect|buyer|client)s?)\b"
     rf"|{_OPENS}(customers|prospects|buyers|clients|companies|teams|businesses|organi[sz]ations|"
     r"firms|users)\b"
+    rf"|{_OPENS}{_ROLE}"
 )
 
 
