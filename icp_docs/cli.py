@@ -66,8 +66,12 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("new", help="scaffold a new spec file (never overwrites)")
     kind = p.add_subparsers(dest="kind", metavar="KIND", required=True)
-    seg = kind.add_parser("segment", help="a new segment file with every field explained")
-    seg.add_argument("id", metavar="ID", help="the segment id, a slug like multi-entity-close")
+    seg = kind.add_parser("segment", help="a new segment file with every field explained",
+                          usage="%(prog)s [-h] [--specs DIR] ID")
+    # Optional to argparse only: an ID that starts with "-" ("-foo") reads as an unknown
+    # option, and argparse would say the ID is missing; see _parse.
+    seg.add_argument("id", metavar="ID", nargs="?",
+                     help="the segment id, a slug like multi-entity-close")
     seg.add_argument("--specs", default="specs", metavar="DIR",
                      help="the specs folder (default specs)")
     seg.set_defaults(handler=cmd_new_segment)
@@ -131,7 +135,7 @@ def _lazy(module: str, name: str) -> Handler:
 def main(args: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = _parser()
-    ns = parser.parse_args(args)
+    ns = _parse(parser, args)
     try:
         code: int = ns.handler(ns)
         return code
@@ -154,6 +158,18 @@ def main(args: Sequence[str] | None = None) -> int:
               "ICP_DOCS_DEBUG=1 for details, and please report it)", file=sys.stderr)
         return 3
     return 2  # pragma: no cover - parser.exit raises
+
+
+def _parse(parser: argparse.ArgumentParser, args: Sequence[str] | None) -> argparse.Namespace:
+    """``parser.parse_args``, except that ``new segment -foo`` takes ``-foo`` as the ID that
+    was meant: refused then as no valid id, in the words every bad id gets."""
+    ns, extra = parser.parse_known_args(args)
+    if extra and getattr(ns, "handler", None) is cmd_new_segment and ns.id is None \
+            and extra[0].startswith("-"):
+        ns.id = extra.pop(0)
+    if extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    return ns
 
 
 def run() -> NoReturn:
@@ -257,6 +273,8 @@ def cmd_new_segment(args: argparse.Namespace) -> int:
     """``icp-docs new segment ID``: scaffold a segment file; never overwrites."""
     from .spec.scaffold import new_segment
 
+    if args.id is None:
+        raise UsageError("new segment: give the segment id, a slug like multi-entity-close")
     # A new tree where none is would be a playbook without playbook.yml, away from the real one.
     specs = folder_argument(args.specs, "; run this where the specs folder is, pass "
                             "--specs DIR, or start one with `icp-docs new playbook`")

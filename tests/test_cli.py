@@ -256,6 +256,16 @@ def test_new_segment_names_a_link_in_the_way(minimal_specs: Path) -> None:
 @pytest.mark.parametrize(("args", "said"), [
     (["nl-id\n"], "is not a valid id"),  # `$` alone would let a final newline through
     (["Bad-Id"], "is not a valid id"),
+    # An id that starts with "-" is no option: it gets the id message, not "ID is required".
+    (["-foo"], "'-foo' is not a valid id: use lowercase letters"),
+    (["--foo"], "'--foo' is not a valid id: use lowercase letters"),
+    (["-foo", "--specs", "specs"], "'-foo' is not a valid id: use lowercase letters"),
+    (["--specs", "specs", "-x"], "'-x' is not a valid id: use lowercase letters"),
+    (["-5"], "'-5' is not a valid id: use lowercase letters"),
+    (["UPPER"], "'UPPER' is not a valid id: use lowercase letters"),
+    (["two words"], "'two words' is not a valid id: use lowercase letters"),
+    ([], "give the segment id"),
+    (["fresh", "-foo"], "unrecognized arguments: -foo"),
     (["fresh", "--specs", "nowhere"], "nowhere: no such folder"),
     (["fresh", "--specs", "specs/playbook.yml"], "specs/playbook.yml: not a folder"),
 ])
@@ -263,6 +273,7 @@ def test_new_segment_refuses_bad_usage(minimal_specs: Path, args: list[str], sai
     before = sorted(p.name for p in (minimal_specs / "segments").iterdir())
     done = run(minimal_specs.parent, "new", "segment", *args)
     assert done.returncode == 2 and said in done.stderr, done.stderr
+    assert done.stdout == "" and "required" not in done.stderr
     assert sorted(p.name for p in (minimal_specs / "segments").iterdir()) == before
     assert not (minimal_specs.parent / "nowhere").exists()
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import assert_same_verdict, copy_tree
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -94,9 +96,6 @@ CASES: list[tuple[Code, str, list[Edit], list[tuple[str, int]], list[Edit]]] = [
      [(S, "    - Germany", "    - Any EU country with a euro payroll")]),
     (Code.VAGUE_WORDS, "world-wide", [(S, "    - Germany", "    - World-wide")], [(S, 18)],
      [(S, "    - Germany", "    - Wide Bay region, Queensland")]),
-    (Code.VAGUE_WORDS, "enterprise without a size",
-     [(S, "  employees:\n    min: 200\n    max: 2000\n", ""), (S, "- Software", "- Enterprise")],
-     [(S, 13)], [(S, "- Software", "- Enterprise")]),
     (Code.JOB_TITLE_LABEL, "a job title", [(S, "label: Payroll teams reconciling pay runs across "
                                              "several countries", "label: Heads of Payroll")],
      [(S, 2)], [(S, "label: Payroll teams", "label: Heads of Payroll")]),
@@ -186,6 +185,9 @@ CASES: list[tuple[Code, str, list[Edit], list[tuple[str, int]], list[Edit]]] = [
     (Code.NO_COMPANY_SIZE, "no size", [(S, "  employees:\n    min: 200\n    max: 2000\n", "")],
      [(S, 12)], [(S, "  employees:\n    min: 200\n    max: 2000\n",
                   "  revenue:\n    min: 1000000\n    max: 9000000\n")]),
+    (Code.NO_COMPANY_SIZE, "enterprise without a size",
+     [(S, "  employees:\n    min: 200\n    max: 2000\n", ""), (S, "- Software", "- Enterprise")],
+     [(S, 12)], [(S, "- Software", "- Enterprise")]),
     (Code.NO_GLOBAL_ANTI_ICP, "none",
      [(P, "anti_icp:\n  - name: Single-country startups\n    looks_like: They complain about "
        "payroll errors.\n    why_not: One payroll provider already solves it for them.\n"
@@ -208,6 +210,12 @@ CASES: list[tuple[Code, str, list[Edit], list[tuple[str, int]], list[Edit]]] = [
     (Code.NOT_THEIR_WORDS, "in quotation marks",
      [(S, QUOTE, "  problem-exists: '\u201cThey struggle to match payroll.\u201d'")], [(S, 58)],
      [(S, QUOTE, "  problem-exists: '\"Sellers are angry when their payouts are late.\"'")]),
+    (Code.NOT_THEIR_WORDS, "opens with a job title",
+     [(S, QUOTE, "  problem-exists: The CFO worries that the close slips again.")], [(S, 58)],
+     [(S, QUOTE, "  problem-exists: 'CFO here: the close slips every month.'")]),
+    (Code.NOT_THEIR_WORDS, "opens with a department's teams",
+     [(S, JOB, "  - Finance teams struggle to close in five days.")], [(S, 20)],
+     [(S, JOB, "  - Give finance teams a close they can finish in five days.")]),
     (Code.NOT_THEIR_WORDS, "an imperative job about someone else",
      [(S, JOB, "  - When they add a subsidiary, the close takes two days longer.")], [(S, 20)],
      [(S, JOB, "  - Pay sellers on time, so that they do not leave for a rival.")]),
@@ -261,6 +269,106 @@ def test_a_playbook_yaml_beside_playbook_yml_is_not_read_and_says_so(minimal_spe
                              "the two, merging what this one says into playbook.yml")
     (minimal_specs / P).unlink()  # alone, the .yaml is the playbook
     assert check(minimal_specs, today=TODAY, cwd=minimal_specs).diagnostics == []
+
+
+EMPLOYEES = "  employees:\n    min: 200\n    max: 2000\n"
+
+
+@pytest.mark.parametrize(("size", "said"), [
+    ("  employees:\n    min: 1\n    max: 1" + "0" * 30 + "\n",
+     "1-1" + ",000" * 10 + " spans a factor of 1" + ",000" * 10 + ";"),
+    ("  employees:\n    min: 3\n    max: 1" + "0" * 400 + "\n",
+     f"3-{10**400:,} spans a factor of {round(Fraction(10**400, 3)):,};"),
+    ("  revenue:\n    min: 1\n    max: 1" + "0" * 30 + "\n",
+     "1-1" + ",000" * 10 + " spans a factor of 1" + ",000" * 10 + ";"),
+    ("  revenue:\n    min: 1.5\n    max: 1000\n", "1.5-1,000 spans a factor of 667;"),
+], ids=["employees-1e30", "employees-1e400", "revenue-1e30", "revenue-fraction"])
+def test_broad_range_shows_the_numbers_as_written(minimal_specs: Path, size: str,
+                                                   said: str) -> None:
+    # Huge counts are exact integers: float division would round them (1e+30 shown as
+    # 1,000,000,000,000,000,019,884,624,838,656) or overflow past 1e308.
+    apply(minimal_specs, [(S, EMPLOYEES, size)])
+    [found] = check(minimal_specs, today=TODAY, cwd=minimal_specs).diagnostics
+    assert found.code == Code.BROAD_RANGE
+    assert said in found.message
+
+
+def test_enterprise_without_a_size_is_one_warning(minimal_specs: Path) -> None:
+    # One problem, one warning: the missing size, at firmographics where it goes, naming the
+    # word that needed it; not also a vague-words warning at each "enterprise".
+    apply(minimal_specs, [(S, EMPLOYEES, ""),
+                          (S, "label: Payroll teams", "label: Enterprise payroll teams"),
+                          (S, "- Software", "- Enterprise software")])
+    found = check(minimal_specs, today=TODAY, cwd=minimal_specs).diagnostics
+    assert [(d.code, d.line) for d in found] == [(Code.NO_COMPANY_SIZE, 12)]
+    assert found[0].message == ("no company size, so 'Enterprise' in the label means nothing: "
+                                "give employees or revenue, so that a seller can build the "
+                                "list of accounts tomorrow")
+
+
+QUOTES = yaml.safe_load((ROOT / "tests" / "fixtures" / "lint" / "quotes.yml").read_text())
+
+
+def journeys(specs: Path, quotes: list[dict[str, str]]) -> None:
+    """One segment per journey in ``quotes``, copied from the fixture's segment."""
+    text = (specs / S).read_text()
+    text = text[:text.index("journey:")]
+    for n, journey in enumerate(quotes):
+        body = text.replace("id: payroll-ops", f"id: quotes-{n:02d}")
+        dumped = yaml.safe_dump({"journey": journey}, sort_keys=False, width=1000)
+        (specs / "segments" / f"quotes-{n:02d}.yml").write_text(body + dumped)
+
+
+def test_customer_quotes_are_neither_vendor_language_nor_described(minimal_specs: Path) -> None:
+    # Customers use some of the vendors' words in their own way: a false warning on each
+    # would teach a team to switch the rule off.
+    stages = QUOTES["customer"]
+    assert len(stages) == 10 and all(len(quotes) >= 20 for quotes in stages.values())
+    rows = max(len(quotes) for quotes in stages.values())
+    journeys(minimal_specs, [{stage: quotes[n] for stage, quotes in stages.items()
+                              if n < len(quotes)} for n in range(rows)])
+    found = check(minimal_specs, today=TODAY, cwd=minimal_specs).diagnostics
+    assert [d.format() for d in found if d.code in (Code.VENDOR_LANGUAGE,
+                                                    Code.NOT_THEIR_WORDS)] == []
+
+
+def test_vendor_phrases_are_still_vendor_language(minimal_specs: Path) -> None:
+    phrases = QUOTES["vendor"]
+    journeys(minimal_specs, [{"problem-exists": phrase} for phrase in phrases])
+    found = check(minimal_specs, today=TODAY, cwd=minimal_specs).diagnostics
+    warned = {d.path for d in found if d.code == Code.VENDOR_LANGUAGE}
+    assert [phrase for n, phrase in enumerate(phrases)
+            if f"segments/quotes-{n:02d}.yml" not in warned] == []
+
+
+@pytest.mark.parametrize(("text", "described"), [
+    ("The CFO worries that the close slips.", True),
+    ("Finance teams struggle to close in five days.", True),
+    ("Ops managers patch it with macros.", True),
+    ("The finance teams in each country keep their own sheet.", True),
+    ("Customer success managers chase renewals by hand.", True),
+    ("Payroll managers rebuild the file every month.", True),
+    ("Controllers redo the FX rates by hand.", True),
+    ("Most CFOs want the close in five days.", True),
+    ("The head of payroll checks every country by hand.", True),
+    ("VP Finance signs off on anything over 50k.", True),
+    ("\u201cSales reps wait weeks for their commission.\u201d", True),
+    ("CFO here: the close slips every month.", False),
+    ("CFO here: we close in nine days.", False),
+    ("As the controller I redo the FX rates by hand.", False),
+    ("Head of finance here, and the close is a mess.", False),
+    ("Controller, 200-person SaaS: the close takes nine days.", False),
+    ("Our CFO signed after the second demo.", False),
+    ("Give finance teams a close they can finish in five days.", False),
+    ("Keep managers out of spreadsheets.", False),
+    ("It leads to overtime every month.", False),
+    ("Leads go cold while we wait for approval.", False),
+    ("The board wants the close in five days.", False),
+])
+def test_not_their_words_reads_a_job_title_at_the_opening(text: str, described: bool) -> None:
+    # A role at the opening is someone describing the customer; a role the speaker gives
+    # of themselves ("CFO here:", "As the controller I") is the customer speaking.
+    assert language._described(text) is described
 
 
 def test_every_rule_has_a_case_and_a_registered_check() -> None:

@@ -82,21 +82,26 @@ def _targeting_texts(seg: Segment) -> Iterator[tuple[Loc, str]]:
         yield ("firmographics", "other", key), text
 
 
+def unsized_word(seg: Segment) -> tuple[str, str] | None:
+    """The first "enterprise" in the label or firmographics, and where it is ("the label",
+    "firmographics.industries"): a size word that says nothing until a size is given. The
+    no-company-size warning names it, rather than a second warning saying the same."""
+    for loc, text in _targeting_texts(seg):
+        if match := _ENTERPRISE.search(text):
+            where = "the label" if loc == ("label",) else ".".join(map(str, loc[:2]))
+            return match.group(0), where
+    return None
+
+
 @segment_rule(Code.VAGUE_WORDS)
 def vague_words(ctx: Context, seg: Segment) -> Iterator[Diagnostic]:
     """Words that sound like targeting but exclude nobody."""
-    firm = seg.spec.firmographics
-    has_size = firm.employees is not None or firm.revenue is not None
     for loc, text in _targeting_texts(seg):
         is_geo = loc[:2] == ("firmographics", "geographies")
         if (match := _VAGUE.search(text)) or (is_geo and (match := _EVERYWHERE.match(text))):
             yield warn(seg, Code.VAGUE_WORDS, loc,
                        f"'{match.group(0)}' is too vague to target: say what a seller could "
                        "check on a list of companies")
-        elif not has_size and (match := _ENTERPRISE.search(text)):
-            yield warn(seg, Code.VAGUE_WORDS, loc,
-                       f"'{match.group(0)}' without a size means nothing: add "
-                       "firmographics.employees or revenue")
 
 
 _TITLE = re.compile(
@@ -180,11 +185,38 @@ def overrated_trigger(ctx: Context, seg: Segment) -> Iterator[Diagnostic]:
                        "that starts a purchase (a new executive, a funding round, a deadline)")
 
 
+# Vendor language, not every word vendors use: customers say "our setup is not scalable",
+# "I need something robust", "the switch was seamless", "we want to streamline approvals",
+# "we have no leverage with the bank", "our tool is a spreadsheet" and "our product team"
+# (their own). So these words count only as a vendor writes them: before the thing sold
+# ("seamless integration", "robust, scalable platform", "end-to-end solution"), as a verb
+# ("leverage our data", not the leverage they lack), or addressed to the reader ("streamline
+# your close", "our product gives you ...").
+_SOLD = (r"(?:solutions?|platforms?|software|tools?|suites?|offerings?|features?|functionality|"
+         r"capabilit(?:y|ies)|integrations?|experiences?|workflows?|onboarding|connectivity|"
+         r"collaboration|automation|reporting|analytics|infrastructure|architecture|apis?|"
+         r"visibility|security)")
+_OWN = (r"(?:team|teams|manager|managers|engineers?|engineering|leads?|leaders?|owners?|people|"
+        r"org|group|vendors?|stack|roadmap|launch(?:es)?|lines?|budget|spend|licen[cs]es?|"
+        r"costs?|data|admins?|department)")
 _VENDOR = Words(
-    r"\b(our (platform|solution|product|tool|software)|leverag\w*|synerg\w*|seamless\w*|"
-    r"empower\w*|unlock\w*|best[- ]in[- ]class|world[- ]class|value proposition|streamlin\w*|"
-    r"end[- ]to[- ]end|holistic|turnkey|game[- ]chang\w*|next[- ]gen\w*|revolutioni[sz]\w*|"
-    r"cutting[- ]edge|robust|scalable|frictionless)\b"
+    rf"\b(our (?:platform|solution)s?\b(?! {_OWN}\b)|"
+    rf"our (?:product|tool|software)\b(?! {_OWN}\b)(?=[^.!?\n]*\byour?\b)|"
+    r"leverag(?:e[sd]?|ing)\b(?= (?!(?:with|over|in|on|to|for|against|than|at|left|here|there|"
+    r"because|when|if|and|or|but|buyouts?|loans?|finance)\b)[a-z])|"
+    rf"(?:seamless|robust|scalable)(?:,? (?:and )?(?:seamless|robust|scalable))*"
+    rf"(?: [\w-]+){{0,2}}? {_SOLD}|"
+    r"(?:highly|infinitely|massively|truly|fully) scalable|"
+    r"seamlessly (?:integrat|connect)\w*|(?:integrat|connect)\w* seamlessly|"
+    r"synerg\w*|empower\w*|best[- ]in[- ]class|world[- ]class|value proposition|"
+    r"streamlin\w* your|streamlined (?:[\w-]+ )?(?:experiences?|workflows?|solutions?|platforms?|"
+    r"onboarding)|"
+    r"unlock\w* (?:the |your |new |hidden |real |more )?(?:full |true |hidden )?(?:value|"
+    r"potential|growth|insights?|power|efficienc\w*|revenue|opportunit\w*|productivity|"
+    r"savings|possibilit\w*)|"
+    rf"end[- ]to[- ]end (?:[\w-]+ )?{_SOLD}|"
+    r"holistic|turnkey|game[- ]changing|next[- ]gen\w*|revolutioni[sz]\w*|"
+    r"cutting[- ]edge|frictionless)\b"
 )
 _FIRST_PERSON = Words(
     r"\b(i|i['\u2019](?:m|ve|ll|d)|me|my|mine|myself|we|we['\u2019](?:re|ve|ll|d)|us|our|ours|"
@@ -195,11 +227,34 @@ _FIRST_PERSON = Words(
 # "their" are as often the customer's own sellers, clients or auditors ("Pay sellers on time,
 # so that they stay"), which the customer would say just so.
 _OPENS = "^[\\s\"'\u201c\u201e\u2018\u00ab]*"  # the start, past any opening quotation marks
+# A job title opens such a text as well ("The CFO worries ...", "Finance teams struggle ...",
+# "Ops managers patch it"), but not when the speakers name their own role ("CFO here: ...",
+# "Controller, 200-person SaaS: ...", "As the controller I ..."). The words that are no title
+# without a department ("leads", "teams", "owners") count only after one: "Leads go cold"
+# and "It leads to overtime" are the customer speaking.
+_DEPARTMENT = (r"(?:finance|financial|fp&a|accounting|payroll|tax|treasury|audit|billing|"
+               r"revops|ops|operations|sales|revenue|marketing|growth|product|engineering|"
+               r"devops|data|security|compliance|legal|hr|people|talent|recruiting|"
+               r"procurement|purchasing|support|customer|success|account|partner|channel|"
+               r"store|plant|site|office|field|line|warehouse|logistics|fleet|clinic|practice|"
+               r"regional|country|senior|junior|frontline)")
+_TITLE_OF = (r"(?:c[efotmr]os?|cisos?|cios?|chros?|controllers?|accountants?|bookkeepers?|"
+             r"founders?|managers?|analysts?|"
+             rf"(?:vps?|svps?|evps?|directors?)(?:\s+of)?(?:\s+{_DEPARTMENT}){{0,2}}|"
+             rf"(?:heads?|chiefs?)\s+of(?:\s+{_DEPARTMENT}){{0,2}})")
+_STAFF = (r"(?:teams|leads|leaders|reps|owners|engineers|admins|specialists|officers|"
+          r"departments|staff)")
+# Atomic, so that "Head of finance here" cannot back off to "Head of" to get past the check
+# that follows.
+_ROLE = (rf"(?>(?:(?:the|a|an|most|many|some|all|every|each|new)\s+)?"
+         rf"(?:(?:{_DEPARTMENT}\s+){{0,2}}{_TITLE_OF}|(?:{_DEPARTMENT}\s+){{1,2}}{_STAFF}))\b"
+         "(?!\\s*(?:here|speaking)\\b|\\s*[:,(\u2013\u2014/-])")
 _THIRD_PERSON = Words(
     rf"{_OPENS}(?:(?:when|whenever|once|every time|each time)\s+)?"
     r"(they|their|he|she|his|her|the (customer|prospect|buyer|client)s?)\b"
     rf"|{_OPENS}(customers|prospects|buyers|clients|companies|teams|businesses|organi[sz]ations|"
     r"firms|users)\b"
+    rf"|{_OPENS}{_ROLE}"
 )
 
 

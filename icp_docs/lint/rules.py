@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from decimal import Decimal
+from fractions import Fraction
 
 from ..diagnostics import Code, Diagnostic
 from ..spec.load import Segment
-from ..spec.models import Money, Range
 from . import language as language  # registers the wording rules
 from .registry import PLAYBOOK_RULES, SEGMENT_RULES, Context, playbook_rule, segment_rule, warn
 
@@ -35,10 +36,28 @@ MAX_CHECKLIST_CHARS = 1400
 MAX_CORE_SEGMENTS = 3
 
 
-def _ratio(value: Range | Money | None) -> float | None:
-    if value is None or not value.min or value.max is None:
+def _written(value: int | float) -> Decimal:
+    """A count exactly, an amount by its shortest decimal: the number as the spec wrote it
+    (``1e30`` rather than the float's 1,000,000,000,000,000,019,884,624,838,656)."""
+    return Decimal(value) if isinstance(value, int) else Decimal(repr(value))
+
+
+def _number(value: int | float) -> str:
+    """The number as written, with thousands separators (1.5 stays 1.5)."""
+    if isinstance(value, int):
+        return f"{value:,}"  # not through Decimal: its context rounds to 28 digits
+    return format(_written(value).normalize(), ",f")
+
+
+def _too_broad(low: int | float, high: int | float) -> str | None:
+    """The warning for a range whose top is more than :data:`MAX_RANGE_RATIO` times its
+    bottom. The ratio is exact, of the numbers as written: a float quotient rounds large
+    counts and overflows past 1e308 (OverflowError from ints, ``inf`` from floats)."""
+    ratio = Fraction(_written(high)) / Fraction(_written(low))
+    if ratio <= MAX_RANGE_RATIO:
         return None
-    return value.max / value.min
+    return (f"{_number(low)}-{_number(high)} spans a factor of {round(ratio):,}; a real ICP "
+            "excludes most companies: split it into segments or narrow it")
 
 
 @segment_rule(Code.BROAD_RANGE)
@@ -48,11 +67,9 @@ def broad_range(ctx: Context, seg: Segment) -> Iterator[Diagnostic]:
     for name, value in (("employees", firm.employees), ("revenue", firm.revenue)):
         if value is None:
             continue
-        ratio = _ratio(value)
-        if ratio is not None and ratio > MAX_RANGE_RATIO:
-            yield warn(seg, Code.BROAD_RANGE, ("firmographics", name),
-                       f"{value.min:,.0f}-{value.max:,.0f} spans a factor of {ratio:,.0f}; a "
-                       "real ICP excludes most companies: split it into segments or narrow it")
+        if value.min and value.max is not None:
+            if message := _too_broad(value.min, value.max):
+                yield warn(seg, Code.BROAD_RANGE, ("firmographics", name), message)
         elif not value.min and value.max is None:
             yield warn(seg, Code.BROAD_RANGE, ("firmographics", name),
                        f"{name} has no bounds, so it excludes nobody; give a min or a max")
@@ -60,12 +77,15 @@ def broad_range(ctx: Context, seg: Segment) -> Iterator[Diagnostic]:
 
 @segment_rule(Code.NO_COMPANY_SIZE)
 def no_company_size(ctx: Context, seg: Segment) -> Iterator[Diagnostic]:
-    """Without a size, nobody can build the list of accounts to call."""
+    """Without a size, nobody can build the list of accounts to call. An "enterprise" in the
+    label is the same gap, named here rather than in a second (vague-words) warning."""
     firm = seg.spec.firmographics
     if firm.employees is None and firm.revenue is None:
+        said = language.unsized_word(seg)
+        why = f", so '{said[0]}' in {said[1]} means nothing" if said else ""
         yield warn(seg, Code.NO_COMPANY_SIZE, ("firmographics",),
-                   "no company size: give employees or revenue, so that a seller can build "
-                   "the list of accounts tomorrow")
+                   f"no company size{why}: give employees or revenue, so that a seller can "
+                   "build the list of accounts tomorrow")
 
 
 @segment_rule(Code.NO_TRIGGER)
