@@ -360,6 +360,30 @@ def test_render_command_removes_a_removed_segment_s_pages(tmp_path: Path) -> Non
     assert (out / "playbook" / "notes.md").read_text() == "the team's own page\n"
 
 
+@pytest.mark.parametrize(("value", "expected"), [
+    (1500, "1,500"), (2.5, "2.5"), (2000.0, "2,000"), (1234.567, "1,234.57"),
+    (10**30, "1," + ",".join(["000"] * 10)), (1e30, "1," + ",".join(["000"] * 10)),
+    (10**400, "10" + ",000" * 133),
+])
+def test_number_shows_large_numbers_as_written(value: float, expected: str) -> None:
+    # An int is shown exactly (a float of 10**400 overflows); a float by its shortest
+    # decimal, not by its binary value (1e30 is 1,000,...,019,884,624,838,656 as a float).
+    assert filters.number(value) == expected
+
+
+def test_render_command_shows_a_huge_count_rather_than_failing(tmp_path: Path) -> None:
+    specs = tmp_path / "specs"
+    copy_tree(PROJECT / "specs", specs)
+    seg = specs / "segments" / "staffing-agencies.yml"
+    text = seg.read_text()
+    assert "  employees:\n    min: 50\n    max: " in text
+    seg.write_text(text.replace("    max: ", f"    max: {10**400} # ", 1))
+    assert main(["render", str(specs), "--out", str(tmp_path / "out")]) == 0
+    pages = tmp_path / "out" / "playbook" / "segments" / seg.stem
+    for page in ("index.md", "checklist.md"):  # the firmographics, and the checklist's "who"
+        assert "10" + ",000" * 133 in (pages / page).read_text()
+
+
 def test_render_command_fails_on_spec_errors(tmp_path: Path,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     specs = tmp_path / "specs"

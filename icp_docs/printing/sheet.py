@@ -90,7 +90,8 @@ def _short(value: float) -> str:
 
 
 def _span(value: Range | Money, short: bool) -> str | None:
-    fmt = _short if short else (lambda v: f"{v:,.0f}")
+    # Counts are ints, shown whole and exactly (as a float, 10**400 would overflow).
+    fmt = _short if short else "{:,}".format
     if value.min is not None and value.max is not None:
         return f"{fmt(value.min)}-{fmt(value.max)}"
     if value.min is not None:

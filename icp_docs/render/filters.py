@@ -20,6 +20,7 @@ import datetime as dt
 import html
 import re
 from collections.abc import Iterable
+from decimal import Decimal
 from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Any
@@ -233,11 +234,14 @@ def attr(text: object) -> str:
 
 
 def number(value: float | int | None) -> str:
-    """1500 -> "1,500"; 2.5 -> "2.5"."""
+    """1500 -> "1,500"; 2.5 -> "2.5"; a whole number as the spec wrote it, however large
+    (an int exactly; ``1e30`` by its shortest decimal, not the float's binary value)."""
     if value is None:
         return ""
-    if float(value).is_integer():
-        return f"{int(value):,}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if value.is_integer():
+        return format(Decimal(repr(value)).normalize(), ",f")
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
