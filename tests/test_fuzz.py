@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import copy_tree
+from conftest import assert_same_verdict, copy_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -150,7 +150,8 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 @settings(max_examples=60, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(raw=mutated(), which=st.sampled_from(["segments/payroll-ops.yml", "playbook.yml"]))
-def test_the_full_load_and_lint_never_raise(folder: Path, raw: bytes, which: str) -> None:
+def test_the_full_load_and_lint_never_raise_and_the_command_line_agrees(
+        folder: Path, raw: bytes, which: str) -> None:
     shutil.copyfile(MINIMAL / "playbook.yml", folder / "playbook.yml")
     segment = "segments/payroll-ops.yml"
     shutil.copyfile(MINIMAL / segment, folder / segment)
@@ -158,3 +159,4 @@ def test_the_full_load_and_lint_never_raise(folder: Path, raw: bytes, which: str
     result = check(folder, today=dt.date(2026, 9, 1))
     assert_well_formed(result.diagnostics)
     assert result.diagnostics == sorted(result.diagnostics)
+    assert_same_verdict(folder, today=dt.date(2026, 9, 1))

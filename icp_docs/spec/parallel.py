@@ -6,11 +6,9 @@ forked workers; the lint rules of each segment are spread the same way. Workers 
 (``fork`` makes one ready at once, with everything imported and loaded), so a task is handed
 over in memory and only results travel back: plain data, positions and diagnostics, which
 pickle cheaply. Without ``fork``, or for few items, the work runs in the calling process.
-Use it from a single-threaded program such as the command line.
-
-The workers start as soon as the work is handed out, not when the first result is asked for:
-the command line starts reading the segment files, then imports pydantic and builds the models
-while the workers parse. This module imports neither.
+Use it from a single-threaded program such as the command line. ``icp-docs validate`` goes
+further (:func:`icp_docs.lint.verdict`): its workers validate and lint the files they parse,
+and send back diagnostics only. This module imports neither pydantic nor the models.
 """
 
 from __future__ import annotations
