@@ -30,7 +30,7 @@ class Words:
     """
 
     def __init__(self, pattern: str) -> None:
-        if re.search(r"(?<!\\)[A-Z]", pattern):
+        if re.search(r"(?<!\\)(?<!\(\?)[A-Z]", pattern):  # (?P<name> is no letter to match
             raise ValueError(f"upper-case letters would never match the lowered text: {pattern}")
         self._source = pattern
         self._lowered = re.compile(pattern)
@@ -200,12 +200,12 @@ _OWN = (r"(?:team|teams|manager|managers|engineers?|engineering|leads?|leaders?|
         r"org|group|vendors?|stack|roadmap|launch(?:es)?|lines?|budget|spend|licen[cs]es?|"
         r"costs?|data|admins?|department)")
 _VENDOR = Words(
-    rf"\b(our (?:platform|solution)s?\b(?! {_OWN}\b)|"
-    rf"our (?:product|tool|software)\b(?! {_OWN}\b)(?=[^.!?\n]*\byour?\b)|"
+    rf"\b(our (?:(?:platform|solution)s?|(?P<item>product|tool|software))\b(?! {_OWN}\b)"
+    r"(?(item)(?=[^.!?\n]*\byour?\b))|"
     r"leverag(?:e[sd]?|ing)\b(?= (?!(?:with|over|in|on|to|for|against|than|at|left|here|there|"
     r"because|when|if|and|or|but|buyouts?|loans?|finance)\b)[a-z])|"
-    rf"(?:seamless|robust|scalable)(?:,? (?:and )?(?:seamless|robust|scalable))*"
-    rf"(?: [\w-]+){{0,2}}? {_SOLD}|"
+    r"(?:(?:seamless|robust|scalable)(?:,? (?:and )?(?:seamless|robust|scalable))*"
+    rf"(?: [\w-]+){{0,2}}?|end[- ]to[- ]end(?: [\w-]+)?) {_SOLD}|"
     r"(?:highly|infinitely|massively|truly|fully) scalable|"
     r"seamlessly (?:integrat|connect)\w*|(?:integrat|connect)\w* seamlessly|"
     r"synerg\w*|empower\w*|best[- ]in[- ]class|world[- ]class|value proposition|"
@@ -214,7 +214,6 @@ _VENDOR = Words(
     r"unlock\w* (?:the |your |new |hidden |real |more )?(?:full |true |hidden )?(?:value|"
     r"potential|growth|insights?|power|efficienc\w*|revenue|opportunit\w*|productivity|"
     r"savings|possibilit\w*)|"
-    rf"end[- ]to[- ]end (?:[\w-]+ )?{_SOLD}|"
     r"holistic|turnkey|game[- ]changing|next[- ]gen\w*|revolutioni[sz]\w*|"
     r"cutting[- ]edge|frictionless)\b"
 )
@@ -240,14 +239,17 @@ _DEPARTMENT = (r"(?:finance|financial|fp&a|accounting|payroll|tax|treasury|audit
                r"regional|country|senior|junior|frontline)")
 _TITLE_OF = (r"(?:c[efotmr]os?|cisos?|cios?|chros?|controllers?|accountants?|bookkeepers?|"
              r"founders?|managers?|analysts?|"
-             rf"(?:vps?|svps?|evps?|directors?)(?:\s+of)?(?:\s+{_DEPARTMENT}){{0,2}}|"
-             rf"(?:heads?|chiefs?)\s+of(?:\s+{_DEPARTMENT}){{0,2}})")
+             r"(?:(?:vps?|svps?|evps?|directors?)(?:\s+of)?|(?:heads?|chiefs?)\s+of)"
+             rf"(?:\s+{_DEPARTMENT}){{0,2}})")
 _STAFF = (r"(?:teams|leads|leaders|reps|owners|engineers|admins|specialists|officers|"
           r"departments|staff)")
 # Atomic, so that "Head of finance here" cannot back off to "Head of" to get past the check
 # that follows.
+# (The department words are written once, as a group, "staff" needing it: a pattern's
+# compile time, paid by every run, grows with its length.)
 _ROLE = (rf"(?>(?:(?:the|a|an|most|many|some|all|every|each|new)\s+)?"
-         rf"(?:(?:{_DEPARTMENT}\s+){{0,2}}{_TITLE_OF}|(?:{_DEPARTMENT}\s+){{1,2}}{_STAFF}))\b"
+         rf"(?:(?P<department>{_DEPARTMENT})\s+){{0,2}}"
+         rf"(?:{_TITLE_OF}|(?(department){_STAFF}|(?!))))\b"
          "(?!\\s*(?:here|speaking)\\b|\\s*[:,(\u2013\u2014/-])")
 _THIRD_PERSON = Words(
     rf"{_OPENS}(?:(?:when|whenever|once|every time|each time)\s+)?"
