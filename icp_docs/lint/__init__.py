@@ -103,7 +103,7 @@ class _Judged(NamedTuple):
     diagnostics: list[Diagnostic]  # its own problems and its checks' (all but duplicate ids)
     warnings: list[Diagnostic]  # the segment rules', when it is valid and linted
     id: str | None  # its id, as the checks across files read it
-    id_at: tuple[int, int]  # where that id is written
+    id_at: tuple[int, int]  # where that id is written ((1, 1), unread, when there is none)
     ranked: Ranked | None  # when valid
 
 
