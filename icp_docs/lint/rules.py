@@ -15,6 +15,7 @@ from fractions import Fraction
 
 from ..diagnostics import Code, Diagnostic
 from ..spec.load import Segment
+from ..spec.models import as_written
 from . import language as language  # registers the wording rules
 from .registry import PLAYBOOK_RULES, SEGMENT_RULES, Context, playbook_rule, segment_rule, warn
 
@@ -42,13 +43,6 @@ def _written(value: int | float) -> Decimal:
     return Decimal(value) if isinstance(value, int) else Decimal(repr(value))
 
 
-def _number(value: int | float) -> str:
-    """The number as written, with thousands separators (1.5 stays 1.5)."""
-    if isinstance(value, int):
-        return f"{value:,}"  # not through Decimal: its context rounds to 28 digits
-    return format(_written(value).normalize(), ",f")
-
-
 def _too_broad(low: int | float, high: int | float) -> str | None:
     """The warning for a range whose top is more than :data:`MAX_RANGE_RATIO` times its
     bottom. The ratio is exact, of the numbers as written: a float quotient rounds large
@@ -56,7 +50,7 @@ def _too_broad(low: int | float, high: int | float) -> str | None:
     ratio = Fraction(_written(high)) / Fraction(_written(low))
     if ratio <= MAX_RANGE_RATIO:
         return None
-    return (f"{_number(low)}-{_number(high)} spans a factor of {round(ratio):,}; a real ICP "
+    return (f"{as_written(low)}-{as_written(high)} spans a factor of {round(ratio):,}; a real ICP "
             "excludes most companies: split it into segments or narrow it")
 
 

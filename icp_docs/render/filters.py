@@ -20,13 +20,14 @@ import datetime as dt
 import html
 import re
 from collections.abc import Iterable
-from decimal import Decimal
 from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
+
+from ..spec.models import as_written
 
 INLINE_TAGS = frozenset({"em", "strong", "code", "a", "del"})
 BLOCK_TAGS = INLINE_TAGS | frozenset(
@@ -235,13 +236,11 @@ def attr(text: object) -> str:
 
 def number(value: float | int | None) -> str:
     """1500 -> "1,500"; 2.5 -> "2.5"; a whole number as the spec wrote it, however large
-    (an int exactly; ``1e30`` by its shortest decimal, not the float's binary value)."""
+    (:func:`~icp_docs.spec.models.as_written`)."""
     if value is None:
         return ""
-    if isinstance(value, int):
-        return f"{value:,}"
-    if value.is_integer():
-        return format(Decimal(repr(value)).normalize(), ",f")
+    if isinstance(value, int) or value.is_integer():
+        return as_written(value)
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 

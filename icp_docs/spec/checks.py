@@ -147,7 +147,7 @@ class _Sound:
 
 
 def check_playbook(book: PlaybookSpec, source: Source) -> list[Diagnostic]:
-    """Cross-field rules of a valid playbook.yml (see :func:`check_book_facts` for the rest)."""
+    """Cross-field rules of a valid playbook.yml, beside :func:`check_book_facts`."""
     out = _duplicates(source, ("journey_stages",), [s.id for s in book.journey_stages], "stage")
     for i, name in enumerate(book.lint.disable):
         code = Code.lookup(name)
@@ -156,7 +156,7 @@ def check_playbook(book: PlaybookSpec, source: Source) -> list[Diagnostic]:
                 Code.WRONG_VALUE, ("lint", "disable", i),
                 f"'{name}' is not a lint rule: use a code like W101 or a name like broad-range "
                 "(errors cannot be switched off)"))
-    return out + check_book_facts(BookFacts.of_model(book), source)
+    return out
 
 
 def check_book_facts(book: BookFacts, source: Source) -> list[Diagnostic]:

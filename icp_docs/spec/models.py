@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -35,6 +36,15 @@ Refresh = Annotated[str, StringConstraints(pattern=r"^\d{4}-Q[1-4]$")]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 Count = Annotated[int, Field(ge=0)]
 Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+def as_written(value: int | float) -> str:
+    """A count or amount as the spec wrote it, with thousands separators: an int exactly
+    (10**400 too, which no float holds), a float by its shortest decimal (``1e30`` is
+    1,000,...,000, not the float's 1,000,...,019,884,624,838,656; 1.5 stays 1.5)."""
+    if isinstance(value, int):
+        return f"{value:,}"  # not through Decimal: its context rounds to 28 digits
+    return format(Decimal(repr(value)).normalize(), ",f")
 
 
 
