@@ -4,6 +4,7 @@ exit codes 0, 1 and 2; never a traceback."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -345,3 +346,36 @@ def test_the_program_flushes_its_output_before_its_quick_exit(broken: Path) -> N
     assert done.returncode == 1
     assert [d["code"] for d in json.loads(done.stdout)] == ["E010", "W104"]
     assert done.stderr == "specs: invalid: 2 segments (1 with errors), 1 error, 1 warning\n"
+
+
+def test_the_program_leaves_pydantic_plugins_out_unless_asked(broken: Path,
+                                                              tmp_path: Path) -> None:
+    # A real plugin, registered through an installed package's entry point: pydantic loads it
+    # when it builds the first model, unless PYDANTIC_DISABLE_PLUGINS says not to.
+    site = tmp_path / "site"
+    (site / "spy_plugin-1.0.dist-info").mkdir(parents=True)
+    (site / "spy_plugin-1.0.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: spy-plugin\nVersion: 1.0\n")
+    (site / "spy_plugin-1.0.dist-info" / "entry_points.txt").write_text(
+        "[pydantic]\nspy = spy_plugin:plugin\n")
+    marker = tmp_path / "loaded"
+    (site / "spy_plugin.py").write_text(
+        f"open({str(marker)!r}, 'w').close()\n"
+        "class _Plugin:\n"
+        "    def new_schema_validator(self, *args, **kwargs):\n"
+        "        return None, None, None\n"
+        "plugin = _Plugin()\n")
+    exe = Path(sys.executable).parent / "icp-docs"
+
+    def validate(**env: str) -> None:
+        environ = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+        done = subprocess.run([str(exe), "validate", "specs"], cwd=broken, check=False,
+                              env={**environ, "PYTHONPATH": str(site), **env},
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 1, done.stderr  # the fixture's error, found either way
+        assert "E010" in done.stdout
+
+    validate()
+    assert not marker.exists()
+    validate(PYDANTIC_DISABLE_PLUGINS="")  # set, and empty: every plugin comes back
+    assert marker.exists()
