@@ -304,7 +304,9 @@ def test_a_broken_segment_leaves_the_others_usable(minimal_specs: Path) -> None:
      "expected text, got nothing"),
     ("  industries:\n    - Software", "  industries: []", "needs at least 1 item"),
     ("geographies:\n    - Germany", "geographies: Germany", "expected a list, got 'Germany'"),
-    ("min: 200", "min: 3000", "min (3000) is greater than max (2000)"),
+    ("min: 200", "min: 3000", "min (3,000) is greater than max (2,000)"),
+    ("  geographies:", "  revenue: {min: 30000000, max: 2.5e6}\n  geographies:",
+     "min (30,000,000) is greater than max (2,500,000)"),  # not 3e+07, the :g of a float
     ("budget:\n", "budget: {}\nbudgetx:\n", "expected a list, got a mapping"),
 ])
 def test_pydantic_errors_read_like_english(minimal_specs: Path, old: str, new: str,

@@ -5,6 +5,8 @@ that need several values or several files (unique ids, journey keys, thresholds)
 :mod:`icp_docs.spec.checks`, where each problem can point at its own line.
 """
 
+# No `from __future__ import annotations` here, unlike the other modules: pydantic would then
+# evaluate every field's annotation from its string, each time a command builds the models.
 import datetime as dt
 import re
 from decimal import Decimal
@@ -129,6 +131,12 @@ class Model(BaseModel):
                               strict=True)
 
 
+def _in_order(low: float | None, high: float | None) -> None:
+    if low is not None and high is not None and low > high:
+        # As written: 30000000.0 is "30,000,000", not :g's "3e+07".
+        raise ValueError(f"min ({as_written(low)}) is greater than max ({as_written(high)})")
+
+
 class Range(Model):
     """A range of counts; either end may be open."""
 
@@ -137,8 +145,7 @@ class Range(Model):
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
-        if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        _in_order(self.min, self.max)
         return self
 
 
@@ -151,8 +158,7 @@ class Money(Model):
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
-        if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"min ({self.min:g}) is greater than max ({self.max:g})")
+        _in_order(self.min, self.max)
         return self
 
 
