@@ -426,6 +426,26 @@ def test_a_failed_build_is_explained(tmp_path: Path) -> None:
     assert not (project / "out.pdf").exists()
 
 
+@slow
+def test_a_problem_with_a_temporary_build_names_the_config_not_a_deleted_folder(
+        tmp_path: Path) -> None:
+    # Without site/, the command builds into a temporary folder that is gone when it says
+    # what is wrong: the message points at what the user has, mkdocs.yml.
+    project = tmp_path / "project"
+    copy_tree(SPECS, project / "specs")
+    (project / "docs").mkdir()
+    (project / "docs" / "index.md").write_text("# Hi\n", encoding="utf-8")
+    (project / "mkdocs.yml").write_text("site_name: x\nplugins:\n  - icp\n", encoding="utf-8")
+    done = _cli("--pdf", "out.pdf", "--segment", "nope", cwd=project)
+    assert done.returncode == 1
+    [line] = [x for x in done.stderr.splitlines() if "unknown segment" in x]
+    assert line == ("icp-docs: unknown segment 'nope': no checklist page for it in the site "
+                    "built from mkdocs.yml (segments: marketplace-payout-matching, "
+                    "multi-entity-close, outsourced-close-firms, pe-rollup-integration, "
+                    "usage-revenue-reconciliation)"), line
+    assert "icp-docs-site-" not in done.stderr
+
+
 @browser
 @slow
 def test_without_a_site_the_command_builds_one(tmp_path: Path) -> None:

@@ -28,13 +28,13 @@ def run(args: argparse.Namespace) -> int:
         out = check_output(Path(args.pdf))
         printer = Printer()
         printer.check()
-        with site_folder(Path(args.site), Path(args.config)) as site:
-            pages = find_checklists(site)
+        with site_folder(Path(args.site), Path(args.config)) as (site, shown):
+            pages = find_checklists(site, shown)
             target = page_to_print(pages, args.segment)
             with serve(site) as base, printer:
                 data, fits = printer.pdf(base + target, args.paper)
         if not fits:
-            raise PrintError(f"{target} in {args.site} shows no checklist: does the playbook "
+            raise PrintError(f"{target} in {pages.name} shows no checklist: does the playbook "
                              "have a valid segment? (icp-docs validate)")
         write_pdf(out, data)
     except PrintError as exc:
@@ -64,28 +64,30 @@ def check_output(out: Path) -> Path:
 
 
 @contextmanager
-def site_folder(site: Path, config: Path) -> Iterator[Path]:
-    """The built site: ``site`` when it exists, else a temporary build of ``config``."""
+def site_folder(site: Path, config: Path) -> Iterator[tuple[Path, str]]:
+    """The built site and how messages name it: ``site`` when it exists, else a temporary
+    build of ``config``, named after ``config`` (the folder is gone when the message is read).
+    """
     if site.exists():
-        yield site
+        yield site, str(site)
         return
     with tempfile.TemporaryDirectory(prefix="icp-docs-site-") as tmp:
         print(f"icp-docs: {site} not found; building the site with {config}", file=sys.stderr)
         build_site(config.resolve(), Path(tmp))
-        yield Path(tmp)
+        yield Path(tmp), f"the site built from {config}"
 
 
 def page_to_print(pages: Checklists, segment: str | None) -> str:
     """The URL path of the page to print: the all-checklists page, or one segment's."""
     if segment is None:
         if (pack := pages.pack()) is None:
-            raise PrintError(f"{pages.root} has no all-checklists page ({pages.prefix}/"
+            raise PrintError(f"{pages.name} has no all-checklists page ({pages.prefix}/"
                              "checklists/); rebuild the site with the icp plugin")
         return pack
     if (page := pages.segment(segment)) is None:
         known = ", ".join(pages.segment_ids()) or "none"
         raise PrintError(f"unknown segment '{segment}': no checklist page for it in "
-                         f"{pages.root} (segments: {known})")
+                         f"{pages.name} (segments: {known})")
     return page
 
 

@@ -24,6 +24,13 @@ class Checklists:
 
     root: Path
     prefix: str  # posix path from the site root, "" when the pages are at the top
+    # How messages name the site: a temporary build is gone by the time the user reads them.
+    shown: str = ""
+
+    @property
+    def name(self) -> str:
+        """The site as messages name it: its folder, or what it was built from."""
+        return self.shown or str(self.root)
 
     def _page(self, *parts: str) -> str | None:
         base = "/".join(p for p in (self.prefix, *parts) if p)
@@ -50,11 +57,15 @@ class Checklists:
         return sorted(p.name for p in folder.iterdir() if self.segment(p.name) is not None)
 
 
-def find_checklists(site: Path) -> Checklists:
-    """The checklist pages of a built site; :class:`PrintError` when it has none."""
+def find_checklists(site: Path, shown: str = "") -> Checklists:
+    """The checklist pages of a built site; :class:`PrintError` when it has none.
+
+    ``shown`` names the site in messages (default: its folder).
+    """
+    name = shown or str(site)
     if not site.is_dir():
-        raise PrintError(f"{site} is not a folder")
-    preferred = Checklists(site, DEFAULT_PREFIX)
+        raise PrintError(f"{name} is not a folder")
+    preferred = Checklists(site, DEFAULT_PREFIX, shown)
     if preferred.pack() or preferred.segment_ids():
         return preferred
     # Another prefix: the shallowest "checklists" page that sits beside a "segments" folder.
@@ -63,10 +74,10 @@ def find_checklists(site: Path) -> Checklists:
     for page in found:
         parent = page.parent.parent if page.name == "index.html" else page.parent
         prefix = parent.relative_to(site).as_posix()
-        candidate = Checklists(site, "" if prefix == "." else prefix)
+        candidate = Checklists(site, "" if prefix == "." else prefix, shown)
         if candidate.pack():
             return candidate
-    raise PrintError(f"{site} has no checklist pages: is the icp plugin listed under plugins "
+    raise PrintError(f"{name} has no checklist pages: is the icp plugin listed under plugins "
                      "in mkdocs.yml, and was the site built with it?")
 
 
