@@ -10,13 +10,18 @@ an example that drifts from the format fails here rather than in a reader's edit
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+import shlex
 import textwrap
 from pathlib import Path
 
 import pytest
 import yaml
+from conftest import mkdocs_build
 
+from icp_docs.cli import main
+from icp_docs.diagnostics import format_all
 from icp_docs.lint import check
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,3 +103,121 @@ def test_the_examples_pasted_together_make_a_valid_playbook(tmp_path: Path) -> N
     problems = [d.format() for d in result.diagnostics]
     assert result.ok and not problems, "\n".join(problems)
     assert result.playbook is not None and len(result.playbook.segments) == 1
+
+
+# ---- What the other pages show, against what the tool does --------------------------------------
+DOCS = ROOT / "docs"
+
+
+def _page(name: str) -> str:
+    return (DOCS / name).read_text(encoding="utf-8")
+
+
+def _example_specs(root: Path) -> Path:
+    """The page's two files, pasted together, in ``root/specs`` (the folder the guide uses)."""
+    specs = root / "specs"
+    (specs / "segments").mkdir(parents=True)
+    (specs / "playbook.yml").write_text(assembled(PLAYBOOK_SECTION), encoding="utf-8")
+    (specs / "segments" / "multi-entity-close.yml").write_text(assembled(SEGMENT_SECTION),
+                                                               encoding="utf-8")
+    return specs
+
+
+def test_the_validate_output_the_guide_shows_is_what_validate_prints(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # writing-specs.md and commands.md show `tier: 4` in the example segment, as text and JSON.
+    specs = _example_specs(tmp_path)
+    segment = specs / "segments" / "multi-entity-close.yml"
+    segment.write_text(segment.read_text(encoding="utf-8").replace("tier: 1\n", "tier: 4\n", 1),
+                       encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = check(Path("specs"), today=TODAY)
+    [printed] = format_all(result.diagnostics).splitlines()
+    for name in ("writing-specs.md", "commands.md"):
+        shown = [line for line in _page(name).splitlines()
+                 if line.strip().startswith("specs/segments/multi-entity-close.yml:5:")]
+        assert shown and all(line.strip() == printed for line in shown), (name, printed)
+    block = re.search(r"\$ icp-docs validate --format json\n(?P<json>.*?)\n\s*```",
+                      _page("commands.md"), re.S)
+    assert block is not None
+    assert json.loads(block["json"]) == json.loads(format_all(result.diagnostics, "json"))
+
+
+def test_the_lint_disable_example_is_valid_in_the_example_playbook(tmp_path: Path) -> None:
+    [example] = [b for b in re.findall(r"^```yaml\n(.*?)^```$", _page("lint-rules.md"),
+                                       re.M | re.S) if b.startswith("lint:")]
+    specs = _example_specs(tmp_path)
+    with (specs / "playbook.yml").open("a", encoding="utf-8") as playbook:
+        playbook.write(example)
+    result = check(specs, today=TODAY)
+    assert result.ok and not result.diagnostics, [d.format() for d in result.diagnostics]
+    assert result.playbook is not None
+    assert result.playbook.spec.lint.disable  # the example's codes and names were read
+
+
+def _override() -> str:
+    [block] = re.findall(r"^```jinja\n(.*?)^```$", _page("templates.md"), re.M | re.S)
+    return block  # type: ignore[no-any-return]
+
+
+def _render_with(override: str, root: Path,
+                 capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    templates = root / "overrides" / "icp"
+    templates.mkdir(parents=True, exist_ok=True)
+    (templates / "persona.md.jinja").write_text(override, encoding="utf-8")
+    code = main(["render", "specs", "--out", "md", "--templates", "overrides/icp"])
+    return code, capsys.readouterr().err
+
+
+def test_the_template_override_example_renders_every_persona_cleanly(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    _example_specs(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    code, err = _render_with(_override(), tmp_path, capsys)
+    assert code == 0, err
+    personas = tmp_path / "md" / "playbook" / "segments" / "multi-entity-close" / "personas"
+    controller = (personas / "controller" / "index.md").read_text(encoding="utf-8")
+    cfo = (personas / "cfo" / "index.md").read_text(encoding="utf-8")
+    assert "# Corporate Controller\n\n**Champion** ·" in controller
+    # The example's cfo has no department: no empty slot between two dots.
+    assert "# Chief Financial Officer\n\n**Economic buyer** ·\n[" in cfo, cfo[:300]
+
+
+def test_the_template_error_the_guide_quotes_is_what_the_tool_prints(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # The guide's mistake: line 4 of the override loses one closing brace.
+    quoted = re.search(r"`(overrides/icp/persona\.md\.jinja:4:[^`]*)`", _page("templates.md"))
+    assert quoted is not None
+    lines = _override().splitlines(keepends=True)
+    assert lines[3] == "# {{ persona.title | inline }}\n"
+    lines[3] = "# {{ persona.title | inline }\n"
+    _example_specs(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    code, err = _render_with("".join(lines), tmp_path, capsys)
+    assert code == 1
+    assert f"icp-docs: {quoted[1]}" in err.splitlines(), err
+
+
+@pytest.mark.slow
+def test_the_quick_start_makes_a_project_that_builds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # index.md's console steps, run as written (mkdocs build standing in for mkdocs serve),
+    # and its minimal mkdocs.yml.
+    page = _page("index.md")
+    steps = [line[2:].split("  #")[0].strip() for line in page.splitlines()
+             if line.startswith("$ icp-docs ")]
+    assert [s.split()[1] for s in steps] == ["new", "new", "schema", "validate"], steps
+    [config] = [b for b in re.findall(r"^```yaml\n(.*?)^```$", page, re.M | re.S)
+                if b.startswith("site_name:")]
+    monkeypatch.chdir(tmp_path)
+    for step in steps:
+        assert main(shlex.split(step)[1:]) == 0, step
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Our ICP playbook\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
+    done = mkdocs_build(tmp_path / "mkdocs.yml", tmp_path / "site")
+    assert done.returncode == 0, done.stderr
+    segment = tmp_path / "site" / "playbook" / "segments" / "multi-entity-close"
+    assert (segment / "index.html").is_file() and (segment / "checklist" / "index.html").is_file()
