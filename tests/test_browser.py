@@ -247,3 +247,29 @@ def test_hypothesis_banner_is_visible(browser: object, base_url: str) -> None:
     assert banner.is_visible()
     assert "an assumption to validate, not a fact" in banner.inner_text()
     page.close()
+
+
+@pytest.mark.parametrize("kind", ["journey", "segment"])
+def test_journey_rows_are_named_by_their_stage(browser: object, base_url: str,
+                                               kind: str) -> None:
+    """A screen reader moving along a journey row hears the stage: each stage cell is a row
+    header to the browser's accessibility tree, and still looks as a cell did (the stage
+    bold, the example quote beside it in the body text's weight, a rule above)."""
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(base_url + PAGES[kind], wait_until="load")
+    headers = page.get_by_role("rowheader")
+    stages = page.locator("article tbody th[scope=row] strong").all_inner_texts()
+    assert headers.count() == len(stages) >= 5
+    first = page.get_by_role("rowheader", name=stages[0], exact=False).first
+    assert first.is_visible()
+    look = first.evaluate("""th => {
+        const style = getComputedStyle(th);
+        const cell = th.parentElement.querySelector("td");
+        const strong = getComputedStyle(th.querySelector("strong")).fontWeight;
+        return [style.fontWeight, strong, style.borderTopWidth,
+                getComputedStyle(cell).fontWeight, getComputedStyle(cell).borderTopWidth];
+    }""")
+    weight, stage_weight, rule, cell_weight, cell_rule = look
+    assert (weight, rule) == (cell_weight, cell_rule)
+    assert int(stage_weight) >= 700 > int(weight)
+    page.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from html.parser import HTMLParser
 from itertools import pairwise
 from pathlib import Path
 
@@ -167,6 +168,61 @@ def test_notes_headings_do_not_skip_levels(tmp_path: Path) -> None:
     assert levels[0] == 1
     skips = [(a, b) for a, b in pairwise(levels) if b > a + 1]
     assert not skips, levels
+
+
+class _Tables(HTMLParser):
+    """The first cell of each body row, as (tag, scope), per table, of a page's article."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[list[tuple[str, str | None]]] = []
+        self.depth = self.row = 0  # inside <article>; cells seen in the current row
+        self.body = False  # inside a <tbody>
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.depth += tag == "article"
+        if not self.depth:
+            return
+        if tag == "tbody":
+            self.tables.append([])
+            self.body = True
+        elif tag == "tr":
+            self.row = 0
+        elif tag in ("td", "th") and self.body:
+            if self.row == 0:
+                self.tables[-1].append((tag, dict(attrs).get("scope")))
+            self.row += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        self.depth -= tag == "article"
+        self.body = self.body and tag != "tbody"
+
+
+def _first_cells(page: Path) -> list[list[tuple[str, str | None]]]:
+    parser = _Tables()
+    parser.feed(page.read_text())
+    return parser.tables
+
+
+def test_journey_tables_have_row_headers_and_the_user_s_tables_do_not(tmp_path: Path) -> None:
+    """A screen reader moving along a journey row hears its stage: the stage cells are
+    <th scope="row">. A table of the docs folder, bold first column or not, stays as written."""
+    root = _copy(tmp_path)
+    (root / "docs/stages.md").write_text(
+        "# Stages\n\n| Stage | Note |\n|---|---|\n| **One** | a |\n| **Two** | b |\n")
+    done = mkdocs_build(root / "mkdocs.yml", tmp_path / "site", "--strict")
+    assert done.returncode == 0, done.stderr
+    site = tmp_path / "site"
+    journey = _first_cells(site / "playbook/journey/index.html")
+    # The matrix (every stage) and one table per segment with a journey.
+    assert len(journey) == 3 and len(journey[0]) == 3, journey  # three stages
+    assert all(cell == ("th", "row") for table in journey for cell in table), journey
+    segment = _first_cells(site / "playbook/segments/multi-country-payroll/index.html")
+    assert segment[-1] == [("th", "row")] * 3, segment  # its journey: three steps
+    assert ("th", "row") not in [c for t in segment[:-1] for c in t]  # its other tables
+    assert _first_cells(site / "stages/index.html") == [[("td", None), ("td", None)]]
+    html = (site / "playbook/journey/index.html").read_text()
+    assert '<th scope="row"><strong>' in html  # the stage keeps its bold
 
 
 def test_strict_fails_on_a_lint_warning(tmp_path: Path) -> None:

@@ -422,6 +422,10 @@ def test_site_decisions() -> None:
                                       {"pymdownx.tasklist": {"custom_checkbox": False}})
     assert "admonition" not in missing and "toc" not in missing and "tables" in missing
     assert missing["pymdownx.tasklist"] == {"custom_checkbox": False, "clickable_checkbox": True}
+    # The journey's row headers; a site that lists the extension itself gets it once.
+    assert missing["icp_docs.render.row_headers"] == {}
+    assert "icp_docs.render.row_headers" not in site.missing_extensions(
+        ["icp_docs.render.row_headers"], {})
     assert site.edit_path(PROJECT / "specs/playbook.yml", PROJECT / "docs") == \
         "../specs/playbook.yml"
     assert site.add_robots("<html><head><title>x</title></head>") == \

@@ -29,6 +29,8 @@ REQUIRED_EXTENSIONS: dict[str, dict[str, Any]] = {
     "pymdownx.superfences": {},
     # Real, clickable checkboxes on the qualification checklists.
     "pymdownx.tasklist": {"custom_checkbox": True, "clickable_checkbox": True},
+    # The journey tables' stage cells as row headers, for screen readers (see row_headers).
+    "icp_docs.render.row_headers": {},
 }
 
 ROBOTS = '<meta name="robots" content="noindex, nofollow">'
