@@ -18,11 +18,11 @@ from __future__ import annotations
 import xml.etree.ElementTree as etree
 from typing import Any
 
-# Python-Markdown ships no type information (MkDocs installs it; the engine itself never
-# imports this module, so `icp-docs render` needs no Markdown library).
-from markdown import Markdown  # type: ignore[import-untyped]
-from markdown.extensions import Extension  # type: ignore[import-untyped]
-from markdown.treeprocessors import Treeprocessor  # type: ignore[import-untyped]
+# MkDocs installs Python-Markdown; the engine itself never imports this module, so
+# `icp-docs render` needs no Markdown library.
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 
 #: The class that marks an element whose tables have row headers.
 MARK = "icp-row-headers"
@@ -32,7 +32,7 @@ MARK = "icp-row-headers"
 PRIORITY = 19
 
 
-class RowHeadersProcessor(Treeprocessor):  # type: ignore[misc]
+class RowHeadersProcessor(Treeprocessor):
     """Turns the first body cell of each row of a marked table into a row header."""
 
     def run(self, root: etree.Element) -> None:
@@ -52,7 +52,7 @@ def _add_row_headers(table: etree.Element) -> None:
                 row[0].set("scope", "row")
 
 
-class RowHeadersExtension(Extension):  # type: ignore[misc]
+class RowHeadersExtension(Extension):
     """``icp_docs.render.row_headers``: row headers in tables inside a :data:`MARK` element."""
 
     def extendMarkdown(self, md: Markdown) -> None:
