@@ -260,6 +260,26 @@ _THIRD_PERSON = Words(
 )
 
 
+# The vendor as the customer speaks of it ("Are these people going to waste my time?"): what
+# the vendor's sellers, demo or support did, recalled in the past tense ("Their support team
+# answered within the hour", "Their demo ran on real payroll files"). Both halves are needed:
+# the customer's own team, sellers or demos are described in the present ("Their support team
+# drowns in tickets", "Their demos run long"), and in a playbook for selling to sales teams
+# "their sales rep" is as often the customer's.
+_VENDOR_SIDE = (r"(?:(?:sales|support|success|implementation|onboarding|services|solutions|"
+                r"account)\s+team|sales\s*(?:rep|person|guy|engineer)|salesperson|"
+                r"account\s+(?:manager|executive)|solutions?\s+(?:engineer|architect)|support|"
+                r"demo|pitch|(?:sales\s+|pitch\s+)?deck|proposal|quote|pricing(?:\s+page)?|"
+                r"trial|references|case\s+stud(?:y|ies)|(?:onboarding|implementation)(?:\s+plan)?)")
+_RECALLED = (r"(?:\w+ed|was|were|had|did|knew|took|got|gave|made|came|sent|felt|ran|went|saw|"
+             r"said|told|kept|won|lost|spent|found|understood|could|"
+             r"(?:could|did|was|were|had)n['\u2019]t)")
+_ABOUT_VENDOR = Words(
+    rf"{_OPENS}their\s+(?:\S+\s+){{0,2}}?{_VENDOR_SIDE}\s+"
+    rf"(?:(?:never|just|even|also|only|still|\w+ly)\s+)?{_RECALLED}\b"
+)
+
+
 def _journey_quotes(seg: Segment) -> Iterator[tuple[Loc, str]]:
     for stage, value in seg.spec.journey.items():
         if isinstance(value, str):
@@ -294,7 +314,8 @@ _NOT_THEIR_WORDS = "describes the customer instead of quoting them; write it in 
 
 
 def _described(text: str) -> bool:
-    return not _FIRST_PERSON.found_in(text) and _THIRD_PERSON.found_in(text)
+    return not _FIRST_PERSON.found_in(text) and _THIRD_PERSON.found_in(text) and \
+        not _ABOUT_VENDOR.found_in(text)
 
 
 @segment_rule(Code.NOT_THEIR_WORDS)
