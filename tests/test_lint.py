@@ -96,6 +96,9 @@ CASES: list[tuple[Code, str, list[Edit], list[tuple[str, int]], list[Edit]]] = [
      [(S, "    - Germany", "    - Any EU country with a euro payroll")]),
     (Code.VAGUE_WORDS, "world-wide", [(S, "    - Germany", "    - World-wide")], [(S, 18)],
      [(S, "    - Germany", "    - Wide Bay region, Queensland")]),
+    (Code.VAGUE_WORDS, "cutting-edge in the label",
+     [(S, "label: Payroll teams", "label: Cutting-edge payroll teams")], [(S, 2)],
+     [(S, "label: Payroll teams", "label: Payroll teams on two or more payroll providers")]),
     (Code.JOB_TITLE_LABEL, "a job title", [(S, "label: Payroll teams reconciling pay runs across "
                                              "several countries", "label: Heads of Payroll")],
      [(S, 2)], [(S, "label: Payroll teams", "label: Heads of Payroll")]),
@@ -159,6 +162,12 @@ CASES: list[tuple[Code, str, list[Edit], list[tuple[str, int]], list[Edit]]] = [
     (Code.VENDOR_LANGUAGE, "segment journey",
      [(S, QUOTE, "  problem-exists: We need a seamless payroll workflow.")], [(S, 58)],
      [(S, QUOTE, "  problem-exists: We need payroll that just works.")]),
+    (Code.VENDOR_LANGUAGE, "cutting-edge, not as the customer was sold it",
+     [(S, QUOTE, "  problem-exists: Cutting-edge reconciliation for every entity.")], [(S, 58)],
+     [(S, QUOTE, "  breaking-point: We were sold cutting-edge and got a spreadsheet.")]),
+    (Code.VENDOR_LANGUAGE, "synergies, not in the customer's quotation marks",
+     [(S, QUOTE, "  problem-exists: Synergies across every entity, out of the box.")], [(S, 58)],
+     [(S, QUOTE, "  vendor-evaluation: Their 'synergies' pitch was pure fluff.")]),
     (Code.VENDOR_LANGUAGE, "stage example",
      [(P, "qualification:", STAGES.format("I want to leverage our data."))], [(P, 20)],
      [(P, "qualification:", STAGES.format("I want to use our data."))]),
@@ -505,6 +514,8 @@ def test_word_patterns_match_as_case_insensitive_search_does(text: str) -> None:
         fast, plain = words.search(text), words.pattern.search(text)
         assert (fast and fast.span()) == (plain and plain.span())
         assert words.found_in(text) is (plain is not None)
+        assert [m.span() for m in words.finditer(text)] == \
+            [m.span() for m in words.pattern.finditer(text)]
 
 
 def test_word_patterns_refuse_upper_case_letters() -> None:

@@ -47,6 +47,12 @@ class Words:
             return None
         return self.pattern.search(text)
 
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """Every match in ``text``, as ``re.finditer`` with ``re.IGNORECASE`` finds them."""
+        if text.isascii() and self._lowered.search(text.lower()) is None:
+            return iter(())
+        return self.pattern.finditer(text)
+
     def found_in(self, text: str) -> bool:
         """Whether ``text`` holds a match (one search where a hit is the usual case)."""
         if text.isascii():
@@ -217,6 +223,35 @@ _VENDOR = Words(
     r"holistic|turnkey|game[- ]changing|next[- ]gen\w*|revolutioni[sz]\w*|"
     r"cutting[- ]edge|frictionless)\b"
 )
+# The vendor's word in the customer's mouth, mocked as often as not: set off in quotation
+# marks ("Their 'synergies' pitch was pure fluff"), or what they were sold, promised or
+# pitched ("We were sold cutting-edge and got a spreadsheet", "all the synergy talk"). Marks
+# around the whole text are the quote's own, not the customer's: vendor prose in them warns.
+_SOLD_AS = re.compile(
+    r"\b(?:sold|promised|pitched|claimed|advertised|marketed|touted|hyped|billed|so[- ]called|"
+    r"buzzwords?|they call(?:ed)?|heard|(?:talk(?:ed|ing)?|went on) about)"
+    r"(?:\s+(?:us|me|on|as|a|an|the|some|all|this|that|their|it|to|be|was|would|like)){0,4}"
+    "\\s*[\"'\u2018\u201c\u00ab]?$", re.IGNORECASE)
+_MOCKED_AFTER = re.compile("^[\"'\u2019\u201d\u00bb]?\\s+(?:pitch(?:es)?|talk|buzzwords?|nonsense|"
+                           "fluff|jargon|speak|bingo)\\b", re.IGNORECASE)
+_SET_OFF = re.compile("(?<!\\w)[\"'\u2018\u201c\u00ab][^\"\u201c\u201d\u00ab\u00bb\n]{1,60}?"
+                      "[\"'\u2019\u201d\u00bb](?!\\w)")
+
+
+def _mocked(text: str, match: re.Match[str]) -> bool:
+    start, end = match.span()
+    if _SOLD_AS.search(text[:start]) or _MOCKED_AFTER.match(text[end:]):
+        return True
+    return any(span.start() <= start and end <= span.end() and
+               (text[:span.start()].strip() or text[span.end():].strip(" .!?"))
+               for span in _SET_OFF.finditer(text))
+
+
+def _vendor_words(text: str) -> re.Match[str] | None:
+    """The first vendor word in ``text`` that the customer does not quote or mock."""
+    return next((m for m in _VENDOR.finditer(text) if not _mocked(text, m)), None)
+
+
 _FIRST_PERSON = Words(
     r"\b(i|i['\u2019](?:m|ve|ll|d)|me|my|mine|myself|we|we['\u2019](?:re|ve|ll|d)|us|our|ours|"
     r"ourselves|let['\u2019]s)\b"
@@ -292,7 +327,7 @@ def _journey_quotes(seg: Segment) -> Iterator[tuple[Loc, str]]:
 def vendor_language(ctx: Context, seg: Segment) -> Iterator[Diagnostic]:
     """Journey quotes must be what the customer says, not what we say."""
     for loc, quote in _journey_quotes(seg):
-        if match := _VENDOR.search(quote):
+        if match := _vendor_words(quote):
             yield warn(seg, Code.VENDOR_LANGUAGE, loc,
                        f"'{match.group(0)}' is vendor language; write the quote as the "
                        "customer would say it")
@@ -302,7 +337,7 @@ def vendor_language(ctx: Context, seg: Segment) -> Iterator[Diagnostic]:
 def vendor_language_stages(ctx: Context) -> Iterator[Diagnostic]:
     """The playbook's stage examples are customer quotes too."""
     for i, stage in enumerate(ctx.playbook.spec.journey_stages):
-        if match := _VENDOR.search(stage.example):
+        if match := _vendor_words(stage.example):
             yield ctx.playbook.source.diagnostic(
                 Code.VENDOR_LANGUAGE, ("journey_stages", i, "example"),
                 f"'{match.group(0)}' is vendor language; write the example as the customer "
