@@ -7,6 +7,7 @@ teaches people to switch a rule off.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -185,24 +186,30 @@ _VENDOR = Words(
 # marks ("Their 'synergies' pitch was pure fluff"), or what they were sold, promised or
 # pitched ("We were sold cutting-edge and got a spreadsheet", "all the synergy talk"). Marks
 # around the whole text are the quote's own, not the customer's: vendor prose in them warns.
-_SOLD_AS = re.compile(
-    r"\b(?:sold|promised|pitched|claimed|advertised|marketed|touted|hyped|billed|so[- ]called|"
-    r"buzzwords?|they call(?:ed)?|heard|(?:talk(?:ed|ing)?|went on) about)"
-    r"(?:\s+(?:us|me|on|as|a|an|the|some|all|this|that|their|it|to|be|was|would|like)){0,4}"
-    "\\s*[\"'\u2018\u201c\u00ab]?$", re.IGNORECASE)
-_MOCKED_AFTER = re.compile("^[\"'\u2019\u201d\u00bb]?\\s+(?:pitch(?:es)?|talk|buzzwords?|nonsense|"
-                           "fluff|jargon|speak|bingo)\\b", re.IGNORECASE)
-_SET_OFF = re.compile("(?<!\\w)[\"'\u2018\u201c\u00ab][^\"\u201c\u201d\u00ab\u00bb\n]{1,60}?"
-                      "[\"'\u2019\u201d\u00bb](?!\\w)")
+@functools.cache
+def _mockery() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    # Compiled on the first vendor word only: most runs have none, and start-up pays for
+    # every pattern compiled at import.
+    sold_as = re.compile(
+        r"\b(?:sold|promised|pitched|claimed|advertised|marketed|touted|hyped|billed|"
+        r"so[- ]called|buzzwords?|they call(?:ed)?|heard|(?:talk(?:ed|ing)?|went on) about)"
+        r"(?:\s+(?:us|me|on|as|a|an|the|some|all|this|that|their|it|to|be|was|would|like)){0,4}"
+        "\\s*[\"'\u2018\u201c\u00ab]?$", re.IGNORECASE)
+    after = re.compile("^[\"'\u2019\u201d\u00bb]?\\s+(?:pitch(?:es)?|talk|buzzwords?|nonsense|"
+                       "fluff|jargon|speak|bingo)\\b", re.IGNORECASE)
+    set_off = re.compile("(?<!\\w)[\"'\u2018\u201c\u00ab][^\"\u201c\u201d\u00ab\u00bb\n]{1,60}?"
+                         "[\"'\u2019\u201d\u00bb](?!\\w)")
+    return sold_as, after, set_off
 
 
 def _mocked(text: str, match: re.Match[str]) -> bool:
+    sold_as, after, set_off = _mockery()
     start, end = match.span()
-    if _SOLD_AS.search(text[:start]) or _MOCKED_AFTER.match(text[end:]):
+    if sold_as.search(text[:start]) or after.match(text[end:]):
         return True
     return any(span.start() <= start and end <= span.end() and
                (text[:span.start()].strip() or text[span.end():].strip(" .!?"))
-               for span in _SET_OFF.finditer(text))
+               for span in set_off.finditer(text))
 
 
 def _vendor_words(text: str) -> re.Match[str] | None:

@@ -22,7 +22,12 @@ class Words:
         if re.search(r"(?<!\\)(?<!\(\?)[A-Z]", pattern):  # (?P<name> is no letter to match
             raise ValueError(f"upper-case letters would never match the lowered text: {pattern}")
         self._source = pattern
-        self._lowered = re.compile(pattern)
+
+    @functools.cached_property
+    def _lowered(self) -> re.Pattern[str]:
+        # Compiled when first searched: a pattern for a rare case (a quote that opens with
+        # "their") is seldom needed, and every compile is paid by each run's start-up.
+        return re.compile(self._source)
 
     @functools.cached_property
     def pattern(self) -> re.Pattern[str]:
