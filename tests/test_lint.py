@@ -96,6 +96,9 @@ CASES: list[tuple[Code, str, list[Edit], list[tuple[str, int]], list[Edit]]] = [
      [(S, "    - Germany", "    - Any EU country with a euro payroll")]),
     (Code.VAGUE_WORDS, "world-wide", [(S, "    - Germany", "    - World-wide")], [(S, 18)],
      [(S, "    - Germany", "    - Wide Bay region, Queensland")]),
+    (Code.VAGUE_WORDS, "cutting-edge in the label",
+     [(S, "label: Payroll teams", "label: Cutting-edge payroll teams")], [(S, 2)],
+     [(S, "label: Payroll teams", "label: Payroll teams on two or more payroll providers")]),
     (Code.JOB_TITLE_LABEL, "a job title", [(S, "label: Payroll teams reconciling pay runs across "
                                              "several countries", "label: Heads of Payroll")],
      [(S, 2)], [(S, "label: Payroll teams", "label: Heads of Payroll")]),
@@ -159,6 +162,12 @@ CASES: list[tuple[Code, str, list[Edit], list[tuple[str, int]], list[Edit]]] = [
     (Code.VENDOR_LANGUAGE, "segment journey",
      [(S, QUOTE, "  problem-exists: We need a seamless payroll workflow.")], [(S, 58)],
      [(S, QUOTE, "  problem-exists: We need payroll that just works.")]),
+    (Code.VENDOR_LANGUAGE, "cutting-edge, not as the customer was sold it",
+     [(S, QUOTE, "  problem-exists: Cutting-edge reconciliation for every entity.")], [(S, 58)],
+     [(S, QUOTE, "  breaking-point: We were sold cutting-edge and got a spreadsheet.")]),
+    (Code.VENDOR_LANGUAGE, "synergies, not in the customer's quotation marks",
+     [(S, QUOTE, "  problem-exists: Synergies across every entity, out of the box.")], [(S, 58)],
+     [(S, QUOTE, "  vendor-evaluation: Their 'synergies' pitch was pure fluff.")]),
     (Code.VENDOR_LANGUAGE, "stage example",
      [(P, "qualification:", STAGES.format("I want to leverage our data."))], [(P, 20)],
      [(P, "qualification:", STAGES.format("I want to use our data."))]),
@@ -207,6 +216,10 @@ CASES: list[tuple[Code, str, list[Edit], list[tuple[str, int]], list[Edit]]] = [
     (Code.NOT_THEIR_WORDS, "a quote about someone else",
      [(S, QUOTE, "  problem-exists: Their payouts are late again.")], [(S, 58)],
      [(S, QUOTE, "  problem-exists: Sellers are angry when their payouts are late.")]),
+    (Code.NOT_THEIR_WORDS, "their own support team, not the vendor's",
+     [(S, QUOTE, "  problem-exists: Their support team drowns in tickets every Monday.")],
+     [(S, 58)],
+     [(S, QUOTE, "  vendor-evaluation: Their support team answered within the hour.")]),
     (Code.NOT_THEIR_WORDS, "in quotation marks",
      [(S, QUOTE, "  problem-exists: '\u201cThey struggle to match payroll.\u201d'")], [(S, 58)],
      [(S, QUOTE, "  problem-exists: '\"Sellers are angry when their payouts are late.\"'")]),
@@ -371,6 +384,33 @@ def test_not_their_words_reads_a_job_title_at_the_opening(text: str, described: 
     assert language._described(text) is described
 
 
+@pytest.mark.parametrize(("text", "described"), [
+    # "Their" is the customer's own, described from outside ...
+    ("Their support team drowns in tickets every Monday.", True),
+    ("Their sales reps wait weeks for commission.", True),
+    ("Their demos run long and prospects go cold.", True),
+    ("Their payroll provider missed the cut-off again.", True),
+    ("Their controller redid the FX rates by hand.", True),
+    ("Their pricing changes every quarter.", True),
+    # ... or the vendor's, in the words of a customer recalling what it did.
+    ("Their support team answered within the hour.", False),
+    ("Their demo ran on real payroll files, not a canned dataset.", False),
+    ("Their sales rep knew more about FX than the auditors did.", False),
+    ("Their account manager never pushed for a bigger plan.", False),
+    ("Their implementation team had done Poland twice before.", False),
+    ("Their references were all companies with five countries or more.", False),
+    ("Their 'synergies' pitch was pure fluff.", False),
+    ("\u201cTheir onboarding plan was the only realistic one.\u201d", False),
+    ("Their pricing page made no sense until the second call.", False),
+])
+def test_not_their_words_tells_the_customers_own_from_the_vendor(text: str,
+                                                                  described: bool) -> None:
+    # A customer speaks of the vendor as "they" ("Are these people going to waste my time?"):
+    # the vendor's sellers, demo or support recalled in the past tense are that customer's
+    # own words, where the customer's own team, sellers or demos described are not.
+    assert language._described(text) is described
+
+
 def test_every_rule_has_a_case_and_a_registered_check() -> None:
     lint_codes = {c for c in Code if c.severity == "warning"}
     assert {case[0] for case in CASES} == lint_codes
@@ -452,7 +492,8 @@ def test_the_command_line_checks_a_large_folder_in_workers_as_the_site_does(
 FOLDING = st.text(alphabet=st.sampled_from(list("aeiknorstuvwy -'IKSNVO\u212a\u017f\u0130\u2019")),
                   max_size=24)
 WORDS = [language._VAGUE, language._ENTERPRISE, language._PRODUCT_JOB, language._VENDOR,
-         language._FIRST_PERSON, language._THIRD_PERSON, language._WEAK_EVENT]
+         language._FIRST_PERSON, language._THIRD_PERSON, language._WEAK_EVENT,
+         language._ABOUT_VENDOR]
 # Phrases made of the patterns' own words, in any case: short random text almost never holds
 # a whole phrase ("they have the budget"), so without these the ASCII fast path would hardly
 # ever be tried on a hit. Long ones repeat a phrase past any window a search might keep.
@@ -473,6 +514,8 @@ def test_word_patterns_match_as_case_insensitive_search_does(text: str) -> None:
         fast, plain = words.search(text), words.pattern.search(text)
         assert (fast and fast.span()) == (plain and plain.span())
         assert words.found_in(text) is (plain is not None)
+        assert [m.span() for m in words.finditer(text)] == \
+            [m.span() for m in words.pattern.finditer(text)]
 
 
 def test_word_patterns_refuse_upper_case_letters() -> None:

@@ -17,42 +17,7 @@ from pydantic import BaseModel
 from ..diagnostics import Code, Diagnostic
 from ..spec.load import Segment, Source
 from .registry import Context, Loc, playbook_rule, segment_rule, warn
-
-
-class Words:
-    """A case-insensitive pattern of lower-case words, searched in a third of the time.
-
-    Python's ``re`` folds case at every character it compares, which makes these patterns the
-    slowest part of linting. In ASCII text, the letters fold to each other only, so the
-    pattern matched case-sensitively against the text in lower case finds a match exactly
-    when it would: a miss there is final. A hit, or text beyond ASCII (where the Kelvin sign,
-    the long s or the dotted I fold to ASCII letters), is searched with the pattern itself.
-    """
-
-    def __init__(self, pattern: str) -> None:
-        if re.search(r"(?<!\\)(?<!\(\?)[A-Z]", pattern):  # (?P<name> is no letter to match
-            raise ValueError(f"upper-case letters would never match the lowered text: {pattern}")
-        self._source = pattern
-        self._lowered = re.compile(pattern)
-
-    @functools.cached_property
-    def pattern(self) -> re.Pattern[str]:
-        """The pattern itself, case-insensitive (compiled when first needed: most runs never
-        need it, and compiling it is a tenth of the command's own start-up)."""
-        return re.compile(self._source, re.IGNORECASE)
-
-    def search(self, text: str) -> re.Match[str] | None:
-        """The first match in ``text``, as ``re.search`` with ``re.IGNORECASE`` finds it."""
-        if text.isascii() and self._lowered.search(text.lower()) is None:
-            return None
-        return self.pattern.search(text)
-
-    def found_in(self, text: str) -> bool:
-        """Whether ``text`` holds a match (one search where a hit is the usual case)."""
-        if text.isascii():
-            return self._lowered.search(text.lower()) is not None
-        return self.pattern.search(text) is not None
-
+from .words import Words
 
 _COMPANIES = r"(?:compan(?:y|ies)|business(?:es)?|firms?|organi[sz]ations?|startups?|brands?)"
 _VAGUE = Words(
@@ -217,6 +182,41 @@ _VENDOR = Words(
     r"holistic|turnkey|game[- ]changing|next[- ]gen\w*|revolutioni[sz]\w*|"
     r"cutting[- ]edge|frictionless)\b"
 )
+# The vendor's word in the customer's mouth, mocked as often as not: set off in quotation
+# marks ("Their 'synergies' pitch was pure fluff"), or what they were sold, promised or
+# pitched ("We were sold cutting-edge and got a spreadsheet", "all the synergy talk"). Marks
+# around the whole text are the quote's own, not the customer's: vendor prose in them warns.
+@functools.cache
+def _mockery() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    # Compiled on the first vendor word only: most runs have none, and start-up pays for
+    # every pattern compiled at import.
+    sold_as = re.compile(
+        r"\b(?:sold|promised|pitched|claimed|advertised|marketed|touted|hyped|billed|"
+        r"so[- ]called|buzzwords?|they call(?:ed)?|heard|(?:talk(?:ed|ing)?|went on) about)"
+        r"(?:\s+(?:us|me|on|as|a|an|the|some|all|this|that|their|it|to|be|was|would|like)){0,4}"
+        "\\s*[\"'\u2018\u201c\u00ab]?$", re.IGNORECASE)
+    after = re.compile("^[\"'\u2019\u201d\u00bb]?\\s+(?:pitch(?:es)?|talk|buzzwords?|nonsense|"
+                       "fluff|jargon|speak|bingo)\\b", re.IGNORECASE)
+    set_off = re.compile("(?<!\\w)[\"'\u2018\u201c\u00ab][^\"\u201c\u201d\u00ab\u00bb\n]{1,60}?"
+                         "[\"'\u2019\u201d\u00bb](?!\\w)")
+    return sold_as, after, set_off
+
+
+def _mocked(text: str, match: re.Match[str]) -> bool:
+    sold_as, after, set_off = _mockery()
+    start, end = match.span()
+    if sold_as.search(text[:start]) or after.match(text[end:]):
+        return True
+    return any(span.start() <= start and end <= span.end() and
+               (text[:span.start()].strip() or text[span.end():].strip(" .!?"))
+               for span in set_off.finditer(text))
+
+
+def _vendor_words(text: str) -> re.Match[str] | None:
+    """The first vendor word in ``text`` that the customer does not quote or mock."""
+    return next((m for m in _VENDOR.finditer(text) if not _mocked(text, m)), None)
+
+
 _FIRST_PERSON = Words(
     r"\b(i|i['\u2019](?:m|ve|ll|d)|me|my|mine|myself|we|we['\u2019](?:re|ve|ll|d)|us|our|ours|"
     r"ourselves|let['\u2019]s)\b"
@@ -260,6 +260,26 @@ _THIRD_PERSON = Words(
 )
 
 
+# The vendor as the customer speaks of it ("Are these people going to waste my time?"): what
+# the vendor's sellers, demo or support did, recalled in the past tense ("Their support team
+# answered within the hour", "Their demo ran on real payroll files"). Both halves are needed:
+# the customer's own team, sellers or demos are described in the present ("Their support team
+# drowns in tickets", "Their demos run long"), and in a playbook for selling to sales teams
+# "their sales rep" is as often the customer's.
+_VENDOR_SIDE = (r"(?:(?:sales|support|success|implementation|onboarding|services|solutions|"
+                r"account)\s+team|sales\s*(?:rep|person|guy|engineer)|salesperson|"
+                r"account\s+(?:manager|executive)|solutions?\s+(?:engineer|architect)|support|"
+                r"demo|pitch|(?:sales\s+|pitch\s+)?deck|proposal|quote|pricing(?:\s+page)?|"
+                r"trial|references|case\s+stud(?:y|ies)|(?:onboarding|implementation)(?:\s+plan)?)")
+_RECALLED = (r"(?:\w+ed|was|were|had|did|knew|took|got|gave|made|came|sent|felt|ran|went|saw|"
+             r"said|told|kept|won|lost|spent|found|understood|could|"
+             r"(?:could|did|was|were|had)n['\u2019]t)")
+_ABOUT_VENDOR = Words(
+    rf"{_OPENS}their\s+(?:\S+\s+){{0,2}}?{_VENDOR_SIDE}\s+"
+    rf"(?:(?:never|just|even|also|only|still|\w+ly)\s+)?{_RECALLED}\b"
+)
+
+
 def _journey_quotes(seg: Segment) -> Iterator[tuple[Loc, str]]:
     for stage, value in seg.spec.journey.items():
         if isinstance(value, str):
@@ -272,7 +292,7 @@ def _journey_quotes(seg: Segment) -> Iterator[tuple[Loc, str]]:
 def vendor_language(ctx: Context, seg: Segment) -> Iterator[Diagnostic]:
     """Journey quotes must be what the customer says, not what we say."""
     for loc, quote in _journey_quotes(seg):
-        if match := _VENDOR.search(quote):
+        if match := _vendor_words(quote):
             yield warn(seg, Code.VENDOR_LANGUAGE, loc,
                        f"'{match.group(0)}' is vendor language; write the quote as the "
                        "customer would say it")
@@ -282,7 +302,7 @@ def vendor_language(ctx: Context, seg: Segment) -> Iterator[Diagnostic]:
 def vendor_language_stages(ctx: Context) -> Iterator[Diagnostic]:
     """The playbook's stage examples are customer quotes too."""
     for i, stage in enumerate(ctx.playbook.spec.journey_stages):
-        if match := _VENDOR.search(stage.example):
+        if match := _vendor_words(stage.example):
             yield ctx.playbook.source.diagnostic(
                 Code.VENDOR_LANGUAGE, ("journey_stages", i, "example"),
                 f"'{match.group(0)}' is vendor language; write the example as the customer "
@@ -294,7 +314,8 @@ _NOT_THEIR_WORDS = "describes the customer instead of quoting them; write it in 
 
 
 def _described(text: str) -> bool:
-    return not _FIRST_PERSON.found_in(text) and _THIRD_PERSON.found_in(text)
+    return not _FIRST_PERSON.found_in(text) and _THIRD_PERSON.found_in(text) and \
+        not _ABOUT_VENDOR.found_in(text)
 
 
 @segment_rule(Code.NOT_THEIR_WORDS)
