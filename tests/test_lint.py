@@ -63,6 +63,7 @@ def warnings(specs: Path, code: Code, *, disable: tuple[str, ...] = ()) -> list[
 JOB = "  - When a pay run closes, I want every country's totals to match the ledger."
 QUOTE = "  problem-exists: Our pay runs never match the ledger."
 EVIDENCE_KIND = "  - kind: closed_won"
+PERSONA_QUOTE = "    role: champion"  # the second persona's last line
 TRIGGERS = ("triggers:\n  - event: A new country of employment opened\n    strength: strong\n"
             "    window_days: 90\n")
 STAGES = ("journey_stages:\n  - id: problem-exists\n    name: Problem\n    example: {}\n"
@@ -168,6 +169,10 @@ CASES: list[tuple[Code, str, list[Edit], list[tuple[str, int]], list[Edit]]] = [
     (Code.VENDOR_LANGUAGE, "synergies, not in the customer's quotation marks",
      [(S, QUOTE, "  problem-exists: Synergies across every entity, out of the box.")], [(S, 58)],
      [(S, QUOTE, "  vendor-evaluation: Their 'synergies' pitch was pure fluff.")]),
+    (Code.VENDOR_LANGUAGE, "a persona's verbatim quote",
+     [(S, PERSONA_QUOTE, PERSONA_QUOTE + "\n    quotes:\n      - We want a best-in-class close.")],
+     [(S, 40)],
+     [(S, PERSONA_QUOTE, PERSONA_QUOTE + "\n    quotes:\n      - I want the close done by day 5")]),
     (Code.VENDOR_LANGUAGE, "stage example",
      [(P, "qualification:", STAGES.format("I want to leverage our data."))], [(P, 20)],
      [(P, "qualification:", STAGES.format("I want to use our data."))]),
@@ -210,6 +215,10 @@ CASES: list[tuple[Code, str, list[Edit], list[tuple[str, int]], list[Edit]]] = [
     (Code.UNREAD_FILE, "in a sub-folder", [(RENAME, S, "segments/emea/payroll-ops.yml")],
      [("segments/emea/payroll-ops.yml", 1)],
      [(RENAME, S, "segments/.drafts/payroll-ops.yml")]),
+    (Code.NOT_THEIR_WORDS, "a persona's quote about them",
+     [(S, PERSONA_QUOTE, PERSONA_QUOTE + "\n    quotes:\n      - They dread the month-end close.")],
+     [(S, 40)],
+     [(S, PERSONA_QUOTE, PERSONA_QUOTE + "\n    quotes:\n      - I dread the month-end close.")]),
     (Code.NOT_THEIR_WORDS, "third-person job",
      [(S, JOB, "  - Teams reconcile pay runs by hand every month.")], [(S, 20)],
      [(S, JOB, "  - Reconcile pay runs without a weekend of overtime.")]),

@@ -280,18 +280,23 @@ _ABOUT_VENDOR = Words(
 )
 
 
-def _journey_quotes(seg: Segment) -> Iterator[tuple[Loc, str]]:
+def _customer_quotes(seg: Segment) -> Iterator[tuple[Loc, str]]:
+    """The segment's texts that are the customer's own words: its journey's quotes and its
+    personas' verbatim quotes."""
     for stage, value in seg.spec.journey.items():
         if isinstance(value, str):
             yield ("journey", stage), value
         else:
             yield ("journey", stage, "quote"), value.quote
+    for i, persona in enumerate(seg.spec.personas):
+        for j, quote in enumerate(persona.quotes):
+            yield ("personas", i, "quotes", j), quote
 
 
 @segment_rule(Code.VENDOR_LANGUAGE)
 def vendor_language(ctx: Context, seg: Segment) -> Iterator[Diagnostic]:
-    """Journey quotes must be what the customer says, not what we say."""
-    for loc, quote in _journey_quotes(seg):
+    """Journey and persona quotes must be what the customer says, not what we say."""
+    for loc, quote in _customer_quotes(seg):
         if match := _vendor_words(quote):
             yield warn(seg, Code.VENDOR_LANGUAGE, loc,
                        f"'{match.group(0)}' is vendor language; write the quote as the "
@@ -320,10 +325,10 @@ def _described(text: str) -> bool:
 
 @segment_rule(Code.NOT_THEIR_WORDS)
 def not_their_words(ctx: Context, seg: Segment) -> Iterator[Diagnostic]:
-    """Jobs and journey quotes are in the customer's own words: "I ...", "we ..."."""
+    """Jobs and quotes are in the customer's own words: "I ...", "we ..."."""
     jobs = [(("jobs_to_be_done", i), job) for i, job in enumerate(seg.spec.jobs_to_be_done)
             if not _PRODUCT_JOB.found_in(job)]  # already a product-defined-job warning
-    for loc, text in [*jobs, *_journey_quotes(seg)]:
+    for loc, text in [*jobs, *_customer_quotes(seg)]:
         if _described(text):
             yield warn(seg, Code.NOT_THEIR_WORDS, loc, f"'{_short(text)}' {_NOT_THEIR_WORDS}")
 
