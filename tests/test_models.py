@@ -71,6 +71,8 @@ CASES: dict[str, tuple[list[Edit], list[tuple[str, str, int, int, str]]]] = {
                     [("E010", SEG, 47, 17, "qualification.criteria[0].knockout")]),
     "bad date": ([(S, "as_of: 2026-07-01", "as_of: 2026-02-30")],
                  [("E010", SEG, 10, 12, "evidence[0].as_of")]),
+    "a month that does not exist": ([(P, "reviewed_on: 2026-08-01", "reviewed_on: 2026-13-01")],
+                                    [("E010", BOOK, 4, 14, "reviewed_on")]),
     "range min over max": ([(S, "min: 200", "min: 3000")],
                            [("E010", SEG, 15, 5, "firmographics.employees")]),
     "unknown field points at the key": ([(S, "    role: champion\n",
@@ -294,6 +296,18 @@ def test_a_broken_segment_leaves_the_others_usable(minimal_specs: Path) -> None:
     ("priority: core", "priority: Core", "'Core' is not one of 'core' or 'secondary'"),
     ("knockout: true", "knockout: yes", "expected true or false, got 'yes'"),
     ("as_of: 2026-07-01", "as_of: yesterday", "'yesterday' is not a date like 2026-11-02"),
+    # A date of the right form that the calendar does not have: say what is wrong with it.
+    ("as_of: 2026-07-01", "as_of: 2026-02-30",
+     "2026-02-30 is not a day of the calendar: February 2026 has 28 days"),
+    ("as_of: 2026-07-01", "as_of: '2026-02-30'",
+     "2026-02-30 is not a day of the calendar: February 2026 has 28 days"),
+    ("as_of: 2026-07-01", "as_of: 2028-02-30", "February 2028 has 29 days"),
+    ("as_of: 2026-07-01", "as_of: 2026-04-31", "April 2026 has 30 days"),
+    ("as_of: 2026-07-01", "as_of: 2026-13-01",
+     "2026-13-01 is not a day of the calendar: there is no month 13"),
+    ("as_of: 2026-07-01", "as_of: '2026-00-10'", "there is no month 0"),
+    ("as_of: 2026-07-01", "as_of: 2026-07-00", "there is no day 0"),
+    ("as_of: 2026-07-01", "as_of: 2026-1-5", "'2026-1-5' is not a date like 2026-11-02"),
     ("as_of: 2026-07-01", "as_of: 2026-07-01 10:30:00", "has a time of day"),
     ("as_of: 2026-07-01", "as_of: 20260701", "expected a date like 2026-11-02, got 20260701"),
     ("label: Payroll teams reconciling pay runs across several countries", "label: 2024",
@@ -315,6 +329,14 @@ def test_pydantic_errors_read_like_english(minimal_specs: Path, old: str, new: s
     result = load_playbook(minimal_specs)
     assert any(message in d.message for d in result.diagnostics), \
         [d.message for d in result.diagnostics]
+
+
+@pytest.mark.parametrize("written", ["2026-13-01", "'2026-13-01'"])
+def test_a_review_date_the_calendar_lacks_says_so(minimal_specs: Path, written: str) -> None:
+    apply(minimal_specs, [(P, "reviewed_on: 2026-08-01", f"reviewed_on: {written}")])
+    [found] = load_playbook(minimal_specs).diagnostics
+    assert (found.code, found.field) == (Code.WRONG_VALUE, "reviewed_on")
+    assert found.message == "2026-13-01 is not a day of the calendar: there is no month 13"
 
 
 def test_empty_required_list(minimal_specs: Path) -> None:

@@ -9,6 +9,7 @@ and each error gets a message, a code and the line and column to blame.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 import sys
@@ -278,7 +279,36 @@ def _date(kind: str, given: object) -> str:
     if isinstance(given, dt.datetime):
         return f"{given.isoformat(sep=' ')} has a time of day; write the date only, like " \
             "2026-11-02"
-    return f"{_describe(given)} is not a date like 2026-11-02"
+    return _no_such_day(given) or f"{_describe(given)} is not a date like 2026-11-02"
+
+
+#: A date written YYYY-MM-DD (a time of day may follow): its form is right, so a failure to
+#: read it is the calendar's, and "not a date like ..." would send the user after the form.
+_YMD = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?=$|[Tt ])")
+
+
+#: In English whatever the locale (``calendar.month_name`` follows LC_TIME).
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def _no_such_day(given: object) -> str | None:
+    """What the calendar lacks of a date written in the right form, such as 2026-02-30."""
+    found = _YMD.match(given) if isinstance(given, str) else None
+    if found is None:
+        return None
+    year, month, day = (int(part) for part in found.groups())
+    lead = f"{found.group()} is not a day of the calendar"
+    if year == 0:
+        return f"{lead}: there is no year 0"
+    if not 1 <= month <= 12:
+        return f"{lead}: there is no month {month}"
+    if day == 0:
+        return f"{lead}: there is no day 0"
+    last = calendar.monthrange(year, month)[1]
+    if day > last:
+        return f"{lead}: {_MONTHS[month - 1]} {year} has {last} days"
+    return None
 
 
 def _describe(value: Any) -> str:
