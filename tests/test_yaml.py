@@ -158,13 +158,13 @@ def test_a_plain_alias_is_fine() -> None:
 def test_an_alias_bomb_is_refused_before_it_expands() -> None:
     levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
-    # Blamed on the alias in a3 that takes the expansion past 10,000 values.
-    assert problems("\n".join(levels)) == [("E005", 4, 45, "")]
+    # Blamed on the alias in a3 that takes the expansion past 10,000 values, and its field.
+    assert problems("\n".join(levels)) == [("E005", 4, 45, "a3[7]")]
 
 
-@pytest.mark.parametrize("text", ["a: &x [1, *x]", "a: &x {k: *x}"])
-def test_a_self_referencing_alias_is_refused(text: str) -> None:
-    assert problems(text) == [("E005", 1, 11, "")]
+@pytest.mark.parametrize(("text", "field"), [("a: &x [1, *x]", "a[1]"), ("a: &x {k: *x}", "a.k")])
+def test_a_self_referencing_alias_is_refused(text: str, field: str) -> None:
+    assert problems(text) == [("E005", 1, 11, field)]
 
 
 def test_an_alias_without_its_anchor_is_invalid_yaml() -> None:

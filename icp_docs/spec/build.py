@@ -311,9 +311,10 @@ class Builder:
         top = self._slot(event, "an alias")
         if self._drop(top):
             return
+        loc = _child_loc(top)
         if any(frame.anchor == name for frame in self.stack):
             self._fail(mark, Code.ALIAS_BOMB, f"the alias *{name} refers to the value that "
-                       "contains it, so it never ends")
+                       "contains it, so it never ends", loc)
         if name not in self.anchors:
             self._fail(mark, Code.YAML_SYNTAX, f"invalid YAML: the alias *{name} has no "
                        f"anchor &{name} before it")
@@ -321,7 +322,7 @@ class Builder:
         self.expanded += size
         if self.expanded > MAX_NODES:
             self._fail(mark, Code.ALIAS_BOMB, f"anchors and aliases expand past "
-                       f"{MAX_NODES:,} values here (an alias bomb)")
+                       f"{MAX_NODES:,} values here (an alias bomb)", loc)
         # The copy's positions are the anchored value's own.
         self.marks.extend(self.marks[start:end])
         self._put(top, value, size)
