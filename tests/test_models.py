@@ -159,6 +159,28 @@ ALONGSIDE: dict[str, tuple[list[Edit], list[tuple[str, str, int, int, str]]]] = 
     "raw values are stripped as the models strip them": (
         [(S, "id: payroll-ops\n", "id: 'payroll-ops '\n"), (S, "tier: 1", "tier: 9")],
         [("E010", SEG, 4, 7, "tier")]),
+    # A tag refused hides nothing else of its file, and the field it spoils is in error for
+    # that alone: not missing, not of a wrong type, not read by the checks across fields.
+    "a tag beside an unknown field and a yes": (
+        [(S, "tier: 1", "tier: !custom 1"), (S, "knockout: true", "knockout: yes"),
+         (S, "    title: Payroll Manager\n", "    title: Payroll Manager\n    titel: x\n")],
+        [("E009", SEG, 4, 7, "tier"), ("E011", SEG, 38, 5, "personas[1].titel"),
+         ("E010", SEG, 48, 17, "qualification.criteria[0].knockout")]),
+    "a tagged list beside a duplicate key": (
+        [(S, "  industries:\n", "  industries: !!set\n"), (S, "priority: core\n",
+                                                           "priority: core\npriority: core\n")],
+        [("E002", SEG, 4, 1, "priority"), ("E009", SEG, 13, 15, "firmographics.industries")]),
+    "a tagged id is not taken for another id": (
+        [(S, "id: payroll-ops", "id: !!binary cGF5cm9sbA=="), (S, "tier: 1", "tier: 9")],
+        [("E009", SEG, 1, 5, "id"), ("E010", SEG, 4, 7, "tier")]),
+    "a tagged threshold is not replaced by the default": (
+        [(P, "strong_at: 3", "strong_at: 6"), (S, "journey:", "  strong_at: !x 3\njourney:")],
+        [("E009", SEG, 57, 14, "qualification.strong_at")]),
+    "a tagged playbook leaves its segments checked": (
+        [(P, "owner:", "ownr:"), (P, "reviewed_on: 2026-08-01", "reviewed_on: !date 2026-08-01"),
+         (S, "  decision:", "  decided:")],
+        [("E012", BOOK, 2, 1, "owner"), ("E009", BOOK, 4, 14, "reviewed_on"),
+         ("E011", BOOK, 5, 1, "ownr"), ("E015", SEG, 59, 3, "journey.decided")]),
     "no journey stage at all": ([(P, "qualification:", "journey_stages: []\nqualification:")],
                                 [("E010", BOOK, 17, 17, "journey_stages")]),
 }

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from yaml.constructor import SafeConstructor
 
 from icp_docs.diagnostics import Code
+from icp_docs.spec.refused import REFUSED
 from icp_docs.spec.yaml import MAX_BYTES, MAX_DEPTH, field_path, load_bytes, load_file
 from icp_docs.spec.yaml12 import INT_TAG, TIMESTAMP_TAG, resolve
 
@@ -142,7 +143,27 @@ def test_only_plain_tags_are_allowed(text: str, shown: str) -> None:
     [diag] = doc.diagnostics
     assert (diag.code, diag.line, diag.column) == (Code.UNSUPPORTED_TAG, 1, 4)
     assert shown in diag.message
-    assert doc.data is None
+    # The tagged value stands for nothing, and the rest of the file is read on.
+    assert doc.data == {"a": REFUSED}
+
+
+def test_a_refused_value_is_refused_wherever_an_alias_copies_it() -> None:
+    doc = load_bytes(b"a: &x !custom {k: &y 1}\nb: *x\nc: *y\nd: [!!binary aGk=, 2]\n", "f.yml")
+    assert [(d.code.value, d.line, d.column, d.field) for d in doc.diagnostics] == [
+        ("E009", 1, 4, "a"), ("E009", 4, 5, "d[0]")]
+    assert doc.data == {"a": REFUSED, "b": REFUSED, "c": REFUSED, "d": [REFUSED, 2]}
+    # The positions still match the data after the value left out.
+    assert doc.positions.of(("d", 1)) == (4, 20)
+    assert doc.positions.of(("c",)) == (3, 4)
+    # An anchor written again later is the later value's.
+    doc = load_bytes(b"a: !x {k: &y 1}\nb: &y [1]\nc: *y\n", "f.yml")
+    assert doc.data == {"a": REFUSED, "b": [1], "c": [1]}
+
+
+def test_a_refused_value_survives_the_trip_to_a_worker() -> None:
+    import pickle
+
+    assert pickle.loads(pickle.dumps(REFUSED)) is REFUSED
 
 
 def test_merge_keys_are_refused() -> None:

@@ -23,6 +23,7 @@ from pydantic import BaseModel
 
 from ..diagnostics import Code, Diagnostic
 from .models import SLUG_PATTERN
+from .refused import REFUSED
 from .yaml import Document, Loc, field_path
 
 _SLUG_HELP = "use lowercase letters, digits and single hyphens, at most 64 characters"
@@ -61,7 +62,10 @@ def diagnostics(doc: Document, errors: Iterable[Mapping[str, Any]],
                 model: type[BaseModel] | None = None) -> list[Diagnostic]:
     """Turn pydantic's errors for ``doc`` into diagnostics, one per real problem. With the
     ``model`` validated against, an unknown field names the field it was likely meant as."""
-    cleaned = [_clean(doc.data, dict(err)) for err in errors]
+    # A value whose tag was refused is reported so already: its field is in error for that
+    # alone, and no type or value error of pydantic's is added to it.
+    cleaned = [e for e in (_clean(doc.data, dict(err)) for err in errors)
+               if not _refused(doc.data, e.loc)]
     out = [_misspelt(doc, e, cleaned, _diagnostic(doc, e, model))
            for e in cleaned if e.union_at is None]
     unions: dict[Loc, list[_Error]] = {}
@@ -91,6 +95,15 @@ def _clean(data: Any, err: dict[str, Any]) -> _Error:
             node = None
         loc.append(part)
     return _Error(err, tuple(loc), union_at, branch)
+
+
+def _refused(data: Any, loc: Loc) -> bool:
+    """Whether ``loc`` is at or under a value whose tag was refused."""
+    for part in loc:
+        if data is REFUSED or not _has(data, part):
+            break
+        data = data[part]
+    return data is REFUSED
 
 
 def _has(node: Any, part: str | int) -> bool:
