@@ -55,8 +55,8 @@ CASES: dict[str, tuple[list[Edit], list[tuple[str, str, int, int, str]]]] = {
                              [("E002", SEG, 16, 5, "firmographics.employees.min")]),
     "not utf-8": ([(S, "", b"id: payroll-ops\nlabel: Z\xfcrich\n")], [("E003", SEG, 2, 9, "")]),
     "file over 1 MiB": ([(S, "", "# " + "x" * (1 << 20) + "\n")], [("E004", SEG, 1, 1, "")]),
-    "alias bomb": ([(S, "", BOMB)], [("E005", SEG, 4, 45, "")]),
-    "self-referencing alias": ([(S, "", "id: &x [1, *x]\n")], [("E005", SEG, 1, 12, "")]),
+    "alias bomb": ([(S, "", BOMB)], [("E005", SEG, 4, 45, "a3[7]")]),
+    "self-referencing alias": ([(S, "", "id: &x [1, *x]\n")], [("E005", SEG, 1, 12, "id[1]")]),
     "empty file": ([(S, "", "")], [("E006", SEG, 1, 1, "")]),
     "comments only": ([(S, "", "# nothing yet\n\n# still nothing\n")], [("E006", SEG, 1, 1, "")]),
     "top-level list": ([(S, "", "- id: payroll-ops\n")], [("E007", SEG, 1, 1, "")]),
@@ -71,6 +71,8 @@ CASES: dict[str, tuple[list[Edit], list[tuple[str, str, int, int, str]]]] = {
                     [("E010", SEG, 47, 17, "qualification.criteria[0].knockout")]),
     "bad date": ([(S, "as_of: 2026-07-01", "as_of: 2026-02-30")],
                  [("E010", SEG, 10, 12, "evidence[0].as_of")]),
+    "a month that does not exist": ([(P, "reviewed_on: 2026-08-01", "reviewed_on: 2026-13-01")],
+                                    [("E010", BOOK, 4, 14, "reviewed_on")]),
     "range min over max": ([(S, "min: 200", "min: 3000")],
                            [("E010", SEG, 15, 5, "firmographics.employees")]),
     "unknown field points at the key": ([(S, "    role: champion\n",
@@ -157,6 +159,28 @@ ALONGSIDE: dict[str, tuple[list[Edit], list[tuple[str, str, int, int, str]]]] = 
     "raw values are stripped as the models strip them": (
         [(S, "id: payroll-ops\n", "id: 'payroll-ops '\n"), (S, "tier: 1", "tier: 9")],
         [("E010", SEG, 4, 7, "tier")]),
+    # A tag refused hides nothing else of its file, and the field it spoils is in error for
+    # that alone: not missing, not of a wrong type, not read by the checks across fields.
+    "a tag beside an unknown field and a yes": (
+        [(S, "tier: 1", "tier: !custom 1"), (S, "knockout: true", "knockout: yes"),
+         (S, "    title: Payroll Manager\n", "    title: Payroll Manager\n    titel: x\n")],
+        [("E009", SEG, 4, 7, "tier"), ("E011", SEG, 38, 5, "personas[1].titel"),
+         ("E010", SEG, 48, 17, "qualification.criteria[0].knockout")]),
+    "a tagged list beside a duplicate key": (
+        [(S, "  industries:\n", "  industries: !!set\n"), (S, "priority: core\n",
+                                                           "priority: core\npriority: core\n")],
+        [("E002", SEG, 4, 1, "priority"), ("E009", SEG, 13, 15, "firmographics.industries")]),
+    "a tagged id is not taken for another id": (
+        [(S, "id: payroll-ops", "id: !!binary cGF5cm9sbA=="), (S, "tier: 1", "tier: 9")],
+        [("E009", SEG, 1, 5, "id"), ("E010", SEG, 4, 7, "tier")]),
+    "a tagged threshold is not replaced by the default": (
+        [(P, "strong_at: 3", "strong_at: 6"), (S, "journey:", "  strong_at: !x 3\njourney:")],
+        [("E009", SEG, 57, 14, "qualification.strong_at")]),
+    "a tagged playbook leaves its segments checked": (
+        [(P, "owner:", "ownr:"), (P, "reviewed_on: 2026-08-01", "reviewed_on: !date 2026-08-01"),
+         (S, "  decision:", "  decided:")],
+        [("E012", BOOK, 2, 1, "owner"), ("E009", BOOK, 4, 14, "reviewed_on"),
+         ("E011", BOOK, 5, 1, "ownr"), ("E015", SEG, 59, 3, "journey.decided")]),
     "no journey stage at all": ([(P, "qualification:", "journey_stages: []\nqualification:")],
                                 [("E010", BOOK, 17, 17, "journey_stages")]),
 }
@@ -294,6 +318,18 @@ def test_a_broken_segment_leaves_the_others_usable(minimal_specs: Path) -> None:
     ("priority: core", "priority: Core", "'Core' is not one of 'core' or 'secondary'"),
     ("knockout: true", "knockout: yes", "expected true or false, got 'yes'"),
     ("as_of: 2026-07-01", "as_of: yesterday", "'yesterday' is not a date like 2026-11-02"),
+    # A date of the right form that the calendar does not have: say what is wrong with it.
+    ("as_of: 2026-07-01", "as_of: 2026-02-30",
+     "2026-02-30 is not a day of the calendar: February 2026 has 28 days"),
+    ("as_of: 2026-07-01", "as_of: '2026-02-30'",
+     "2026-02-30 is not a day of the calendar: February 2026 has 28 days"),
+    ("as_of: 2026-07-01", "as_of: 2028-02-30", "February 2028 has 29 days"),
+    ("as_of: 2026-07-01", "as_of: 2026-04-31", "April 2026 has 30 days"),
+    ("as_of: 2026-07-01", "as_of: 2026-13-01",
+     "2026-13-01 is not a day of the calendar: there is no month 13"),
+    ("as_of: 2026-07-01", "as_of: '2026-00-10'", "there is no month 0"),
+    ("as_of: 2026-07-01", "as_of: 2026-07-00", "there is no day 0"),
+    ("as_of: 2026-07-01", "as_of: 2026-1-5", "'2026-1-5' is not a date like 2026-11-02"),
     ("as_of: 2026-07-01", "as_of: 2026-07-01 10:30:00", "has a time of day"),
     ("as_of: 2026-07-01", "as_of: 20260701", "expected a date like 2026-11-02, got 20260701"),
     ("label: Payroll teams reconciling pay runs across several countries", "label: 2024",
@@ -315,6 +351,14 @@ def test_pydantic_errors_read_like_english(minimal_specs: Path, old: str, new: s
     result = load_playbook(minimal_specs)
     assert any(message in d.message for d in result.diagnostics), \
         [d.message for d in result.diagnostics]
+
+
+@pytest.mark.parametrize("written", ["2026-13-01", "'2026-13-01'"])
+def test_a_review_date_the_calendar_lacks_says_so(minimal_specs: Path, written: str) -> None:
+    apply(minimal_specs, [(P, "reviewed_on: 2026-08-01", f"reviewed_on: {written}")])
+    [found] = load_playbook(minimal_specs).diagnostics
+    assert (found.code, found.field) == (Code.WRONG_VALUE, "reviewed_on")
+    assert found.message == "2026-13-01 is not a day of the calendar: there is no month 13"
 
 
 def test_empty_required_list(minimal_specs: Path) -> None:

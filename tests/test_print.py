@@ -58,10 +58,12 @@ def _size_mm(reader: PdfReader, index: int = 0) -> tuple[float, float]:
     return float(box.width) * MM_PER_PT, float(box.height) * MM_PER_PT
 
 
-def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def _cli(*args: str, cwd: Path | None = None,
+         env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """The real command, in its own process (as a user or CI runs it)."""
     return subprocess.run([sys.executable, "-m", "icp_docs", "checklists", *args],
-                          capture_output=True, text=True, cwd=cwd, timeout=300, check=False)
+                          capture_output=True, text=True, cwd=cwd, timeout=300, check=False,
+                          env={**os.environ, **(env or {})})
 
 
 @pytest.fixture(scope="session")
@@ -396,6 +398,8 @@ def test_problems_are_explained(built_site: Path, tmp_path: Path,
     assert notes.read_text(encoding="utf-8") == "my call notes"
     said = run("--pdf", str(tmp_path / "x.pdf"), "--segment", "nope", "--site", site)
     assert "unknown segment 'nope'" in said and "multi-entity-close" in said
+    said = run("--pdf", str(tmp_path / "x.pdf"), "--segment", "multi-entity-clse", "--site", site)
+    assert f"no checklist page for it in {site}; did you mean 'multi-entity-close'?" in said
     said = run("--pdf", str(tmp_path / "missing" / "x.pdf"), "--site", site)
     assert "does not exist; create the folder first" in said
     said = run("--pdf", str(tmp_path / "x.pdf"), "--site", str(tmp_path / "nosite"),
@@ -426,24 +430,56 @@ def test_a_failed_build_is_explained(tmp_path: Path) -> None:
     assert not (project / "out.pdf").exists()
 
 
+KNOWN = ("marketplace-payout-matching, multi-entity-close, outsourced-close-firms, "
+         "pe-rollup-integration, usage-revenue-reconciliation")
+
+
 @slow
 def test_a_problem_with_a_temporary_build_names_the_config_not_a_deleted_folder(
         tmp_path: Path) -> None:
     # Without site/, the command builds into a temporary folder that is gone when it says
-    # what is wrong: the message points at what the user has, mkdocs.yml.
+    # what is wrong: the message points at what the user has, mkdocs.yml. (An INHERIT keeps
+    # the specs from being asked first, so the built pages are.)
     project = tmp_path / "project"
     copy_tree(SPECS, project / "specs")
     (project / "docs").mkdir()
     (project / "docs" / "index.md").write_text("# Hi\n", encoding="utf-8")
-    (project / "mkdocs.yml").write_text("site_name: x\nplugins:\n  - icp\n", encoding="utf-8")
+    (project / "base.yml").write_text("plugins:\n  - icp\n", encoding="utf-8")
+    (project / "mkdocs.yml").write_text("site_name: x\nINHERIT: base.yml\n", encoding="utf-8")
     done = _cli("--pdf", "out.pdf", "--segment", "nope", cwd=project)
     assert done.returncode == 1
     [line] = [x for x in done.stderr.splitlines() if "unknown segment" in x]
     assert line == ("icp-docs: unknown segment 'nope': no checklist page for it in the site "
-                    "built from mkdocs.yml (segments: marketplace-payout-matching, "
-                    "multi-entity-close, outsourced-close-firms, pe-rollup-integration, "
-                    "usage-revenue-reconciliation)"), line
+                    f"built from mkdocs.yml (segments: {KNOWN})"), line
     assert "icp-docs-site-" not in done.stderr
+
+
+@pytest.mark.parametrize(("segment", "says"), [
+    ("multi-entity-clse", "icp-docs: unknown segment 'multi-entity-clse': playbook-specs has "
+     f"no segment of that id; did you mean 'multi-entity-close'? (segments: {KNOWN})"),
+    ("nope", f"icp-docs: unknown segment 'nope': playbook-specs has no segment of that id "
+     f"(segments: {KNOWN})"),
+])
+def test_an_unknown_segment_is_named_before_any_site_is_built(
+        tmp_path: Path, segment: str, says: str) -> None:
+    # Without site/, a build would take a while only to say the id is wrong: the specs
+    # named in mkdocs.yml (tags such as Material's !!python/name and all) tell at once.
+    project = tmp_path / "project"
+    copy_tree(SPECS, project / "playbook-specs")
+    (project / "docs").mkdir()
+    (project / "docs" / "index.md").write_text("# Hi\n", encoding="utf-8")
+    (project / "mkdocs.yml").write_text(
+        "site_name: x\nplugins:\n  - search\n  - icp:\n      specs_dir: playbook-specs\n"
+        "markdown_extensions:\n  - pymdownx.emoji:\n"
+        "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n",
+        encoding="utf-8")
+    scratch = tmp_path / "tmp"  # where a temporary build would go
+    scratch.mkdir()
+    done = _cli("--pdf", "out.pdf", "--segment", segment, cwd=project,
+                env={"TMPDIR": str(scratch)})
+    assert (done.returncode, done.stdout, done.stderr) == (1, "", says + "\n")
+    assert list(scratch.iterdir()) == [] and not (project / "site").exists()
+    assert not (project / "out.pdf").exists()
 
 
 @browser

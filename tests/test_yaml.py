@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from yaml.constructor import SafeConstructor
 
 from icp_docs.diagnostics import Code
+from icp_docs.spec.refused import REFUSED
 from icp_docs.spec.yaml import MAX_BYTES, MAX_DEPTH, field_path, load_bytes, load_file
 from icp_docs.spec.yaml12 import INT_TAG, TIMESTAMP_TAG, resolve
 
@@ -142,7 +143,27 @@ def test_only_plain_tags_are_allowed(text: str, shown: str) -> None:
     [diag] = doc.diagnostics
     assert (diag.code, diag.line, diag.column) == (Code.UNSUPPORTED_TAG, 1, 4)
     assert shown in diag.message
-    assert doc.data is None
+    # The tagged value stands for nothing, and the rest of the file is read on.
+    assert doc.data == {"a": REFUSED}
+
+
+def test_a_refused_value_is_refused_wherever_an_alias_copies_it() -> None:
+    doc = load_bytes(b"a: &x !custom {k: &y 1}\nb: *x\nc: *y\nd: [!!binary aGk=, 2]\n", "f.yml")
+    assert [(d.code.value, d.line, d.column, d.field) for d in doc.diagnostics] == [
+        ("E009", 1, 4, "a"), ("E009", 4, 5, "d[0]")]
+    assert doc.data == {"a": REFUSED, "b": REFUSED, "c": REFUSED, "d": [REFUSED, 2]}
+    # The positions still match the data after the value left out.
+    assert doc.positions.of(("d", 1)) == (4, 20)
+    assert doc.positions.of(("c",)) == (3, 4)
+    # An anchor written again later is the later value's.
+    doc = load_bytes(b"a: !x {k: &y 1}\nb: &y [1]\nc: *y\n", "f.yml")
+    assert doc.data == {"a": REFUSED, "b": [1], "c": [1]}
+
+
+def test_a_refused_value_survives_the_trip_to_a_worker() -> None:
+    import pickle
+
+    assert pickle.loads(pickle.dumps(REFUSED)) is REFUSED
 
 
 def test_merge_keys_are_refused() -> None:
@@ -158,13 +179,13 @@ def test_a_plain_alias_is_fine() -> None:
 def test_an_alias_bomb_is_refused_before_it_expands() -> None:
     levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
-    # Blamed on the alias in a3 that takes the expansion past 10,000 values.
-    assert problems("\n".join(levels)) == [("E005", 4, 45, "")]
+    # Blamed on the alias in a3 that takes the expansion past 10,000 values, and its field.
+    assert problems("\n".join(levels)) == [("E005", 4, 45, "a3[7]")]
 
 
-@pytest.mark.parametrize("text", ["a: &x [1, *x]", "a: &x {k: *x}"])
-def test_a_self_referencing_alias_is_refused(text: str) -> None:
-    assert problems(text) == [("E005", 1, 11, "")]
+@pytest.mark.parametrize(("text", "field"), [("a: &x [1, *x]", "a[1]"), ("a: &x {k: *x}", "a.k")])
+def test_a_self_referencing_alias_is_refused(text: str, field: str) -> None:
+    assert problems(text) == [("E005", 1, 11, field)]
 
 
 def test_an_alias_without_its_anchor_is_invalid_yaml() -> None:

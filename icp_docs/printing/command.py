@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .browser import Fit, Paper, Printer, PrintError, serve
-from .site import Checklists, build_site, find_checklists
+from .site import Checklists, build_site, find_checklists, spec_segments
 
 PDF_MAGIC = b"%PDF-"
 
@@ -26,6 +26,8 @@ def run(args: argparse.Namespace) -> int:
     """Run the command; returns the exit code (0 printed, 1 a problem, explained on stderr)."""
     try:
         out = check_output(Path(args.pdf))
+        if args.segment is not None and not Path(args.site).exists():
+            check_segment(args.segment, Path(args.config))
         printer = Printer()
         printer.check()
         with site_folder(Path(args.site), Path(args.config)) as (site, shown):
@@ -85,10 +87,30 @@ def page_to_print(pages: Checklists, segment: str | None) -> str:
                              "checklists/); rebuild the site with the icp plugin")
         return pack
     if (page := pages.segment(segment)) is None:
-        known = ", ".join(pages.segment_ids()) or "none"
-        raise PrintError(f"unknown segment '{segment}': no checklist page for it in "
-                         f"{pages.name} (segments: {known})")
+        raise unknown_segment(segment, pages.segment_ids(),
+                              f"no checklist page for it in {pages.name}")
     return page
+
+
+def check_segment(segment: str, config: Path) -> None:
+    """Refuse a segment the specs of ``config`` do not have, before a build of the site (a
+    while) only to find so. Said nothing when the specs cannot be told from ``config``: the
+    built site's pages are asked then."""
+    found = spec_segments(config)
+    if found is not None and segment not in found[1]:
+        specs, known = found
+        raise unknown_segment(segment, known, f"{specs} has no segment of that id")
+
+
+def unknown_segment(segment: str, known: list[str], why: str) -> PrintError:
+    """The error for an unknown segment: ``why``, the id it most likely misspells, and the
+    ids there are."""
+    import difflib  # only a mistyped id needs it
+
+    close = difflib.get_close_matches(segment, known, n=1, cutoff=0.7)
+    meant = f"; did you mean '{close[0]}'?" if close else ""
+    return PrintError(f"unknown segment '{segment}': {why}{meant} "
+                      f"(segments: {', '.join(known) or 'none'})")
 
 
 def write_pdf(out: Path, data: bytes) -> None:

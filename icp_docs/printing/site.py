@@ -12,6 +12,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
+from ..spec.layout import display_path, segment_files
 from .browser import PrintError
 
 PACK = "checklists"
@@ -79,6 +82,50 @@ def find_checklists(site: Path, shown: str = "") -> Checklists:
             return candidate
     raise PrintError(f"{name} has no checklist pages: is the icp plugin listed under plugins "
                      "in mkdocs.yml, and was the site built with it?")
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml for its plugin options only: a tag (Material's ``!!python/name:``,
+    ``!ENV``) stands for a value of no interest here, and constructs nothing."""
+
+
+_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def spec_segments(config: Path) -> tuple[str, list[str]] | None:
+    """The specs folder the icp plugin of ``config`` reads, as messages name it, and its
+    segment ids (the files' names, as ``icp-docs validate`` reads them): what a build of
+    ``config`` would make checklists of. None when that cannot be told without building: no
+    readable config, an ``INHERIT``, no enabled icp plugin, no specs folder."""
+    try:
+        data = yaml.load(config.read_text(encoding="utf-8"), Loader=_ConfigLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    if not isinstance(data, dict) or "INHERIT" in data:
+        return None
+    options = _icp_options(data.get("plugins"))
+    if options is None or options.get("enabled", True) is False:
+        return None
+    specs = config.parent / str(options.get("specs_dir", "specs"))
+    if not specs.is_dir():
+        return None
+    return display_path(specs), sorted({f.stem for f in segment_files(specs)})
+
+
+def _icp_options(plugins: object) -> dict[str, object] | None:
+    """The icp plugin's options from mkdocs.yml's ``plugins`` (a list or a mapping)."""
+    if isinstance(plugins, dict):
+        entries = list(plugins.items())
+    elif isinstance(plugins, list):
+        # Each item is a plugin's name, or a mapping of its name to its options.
+        entries = [next(iter(p.items())) if isinstance(p, dict) and len(p) == 1 else (p, None)
+                   for p in plugins]
+    else:
+        return None
+    for name, options in entries:
+        if name == "icp":
+            return options if isinstance(options, dict) else {}
+    return None
 
 
 def build_site(config: Path, out: Path) -> None:

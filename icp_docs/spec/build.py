@@ -13,25 +13,23 @@ and values, which gives up (:class:`Unusual`) at the first thing it does not han
 
 from __future__ import annotations
 
-import datetime as dt
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-from yaml.constructor import SafeConstructor
 
 from ..diagnostics import Code
+from .refused import REFUSED
 from .yaml12 import (
-    INT_TAG,
     MAP_TAG,
     MERGE_TAG,
     SCALAR_TAGS,
     SEQ_TAG,
     STR_TAG,
-    TIMESTAMP_TAG,
     TYPED_FIRST,
+    construct,
     resolve,
 )
 
@@ -42,9 +40,6 @@ MAX_DEPTH = 64
 Loc = tuple[str | int, ...]
 Mark = tuple[int, int]
 Report = Callable[[Mark, Code, str, Loc], None]
-
-_constructor = SafeConstructor()
-
 
 class Stop(Exception):
     """Building cannot go on; the problem has been reported."""
@@ -102,7 +97,7 @@ def build_plain(loader: Any) -> tuple[dict[str, Any], array[int]]:
                         (tag := resolve(value)) != STR_TAG:
                     if tag == MERGE_TAG:
                         raise Unusual
-                    value = _typed(tag, value)
+                    value = construct(tag, value)
                 if is_map:
                     current[key] = value
                     key = None
@@ -163,6 +158,8 @@ class Builder:
         self.stack: list[_Frame] = []
         self.anchors: dict[str, tuple[Any, int, int, int]] = {}  # value, marks[start:end], size
         self.expanded = 0
+        self.refused: set[str] = set()  # anchors inside a refused value (not in anchors)
+        self.skipping_refused = False  # ... which is what is being skipped
         self.skipping = 0  # depth inside a dropped value
         self.documents = 0
         self.last: Any = None  # the last event read before a syntax error
@@ -234,6 +231,7 @@ class Builder:
 
     def _scalar(self, event: Any) -> None:
         if self.skipping:
+            self._skipped_anchor(event)
             return
         top = self.stack[-1] if self.stack else None
         if top is not None and top.is_map and top.key is None:
@@ -245,9 +243,19 @@ class Builder:
         mark = _mark(event)
         value = self._construct(event, mark, _child_loc(top))
         self.marks.extend(mark)
+        self._anchor(event, value)
+        self._put(top, value, 1)
+
+    def _anchor(self, event: Any, value: Any) -> None:
+        """Remember the scalar (or refused value) just marked under its anchor, if any."""
         if event.anchor is not None:
             self.anchors[event.anchor] = (value, len(self.marks) - 2, len(self.marks), 1)
-        self._put(top, value, 1)
+
+    def _skipped_anchor(self, event: Any) -> None:
+        # An anchor inside a refused value: an alias to it is as unusable as the value.
+        if event.anchor is not None and self.skipping_refused:
+            self.anchors.pop(event.anchor, None)
+            self.refused.add(event.anchor)
 
     def _key(self, event: Any, top: _Frame) -> None:
         mark = _mark(event)
@@ -256,10 +264,11 @@ class Builder:
                                 resolve(event.value) == MERGE_TAG):
             self._fail(mark, Code.UNSUPPORTED_TAG, "merge keys (<<) are not supported; write "
                        "the fields out", top.loc)
-        if tag not in (None, "!") and tag not in SCALAR_TAGS:
-            self._bad_tag(event, top.loc)
-        # The key as written: `null:` or `True:` must not turn into "None" or "True".
+        # The key as written: `null:` or `True:` must not turn into "None" or "True". A key
+        # is text whatever its tag says, so a refused one is reported and read on as text.
         key = str(event.value)
+        if tag not in (None, "!") and tag not in SCALAR_TAGS:
+            self._bad_tag(event, (*top.loc, key))
         top.key = key
         if key in top.seen:
             top.duplicate = True
@@ -277,16 +286,28 @@ class Builder:
 
     def _open(self, event: Any) -> None:
         if self.skipping:
+            self._skipped_anchor(event)
             self.skipping += 1
             return
         mapping = isinstance(event, yaml.MappingStartEvent)
-        if event.tag not in (None, "!", MAP_TAG if mapping else SEQ_TAG):
-            self._bad_tag(event, _child_loc(self.stack[-1]) if self.stack else ())
+        refused = event.tag not in (None, "!", MAP_TAG if mapping else SEQ_TAG)
+        if refused and (not self.stack or (self.stack[-1].is_map and self.stack[-1].key is None)):
+            # The whole document, or a key: nothing around it can be read without it.
+            self._fail(_mark(event), Code.UNSUPPORTED_TAG, self._tag_message(event),
+                       self.stack[-1].loc if self.stack else ())
         top = self._slot(event, "a mapping" if mapping else "a list")
         if self._drop(top):
-            self.skipping = 1
+            self.skipping, self.skipping_refused = 1, False
             return
         loc = _child_loc(top)
+        if refused:
+            # Its content is skipped, and the value stands for nothing (see Refused).
+            self._bad_tag(event, loc)
+            self.marks.extend(_mark(event))
+            self._anchor(event, REFUSED)
+            self._put(top, REFUSED, 1)
+            self.skipping, self.skipping_refused = 1, True
+            return
         if len(self.stack) >= MAX_DEPTH:
             self._fail(_mark(event), Code.TOO_DEEP, f"values nest more than {MAX_DEPTH} "
                        "levels deep")
@@ -311,9 +332,14 @@ class Builder:
         top = self._slot(event, "an alias")
         if self._drop(top):
             return
+        loc = _child_loc(top)
+        if name in self.refused and name not in self.anchors:  # inside a refused value
+            self.marks.extend(mark)
+            self._put(top, REFUSED, 1)
+            return
         if any(frame.anchor == name for frame in self.stack):
             self._fail(mark, Code.ALIAS_BOMB, f"the alias *{name} refers to the value that "
-                       "contains it, so it never ends")
+                       "contains it, so it never ends", loc)
         if name not in self.anchors:
             self._fail(mark, Code.YAML_SYNTAX, f"invalid YAML: the alias *{name} has no "
                        f"anchor &{name} before it")
@@ -321,7 +347,7 @@ class Builder:
         self.expanded += size
         if self.expanded > MAX_NODES:
             self._fail(mark, Code.ALIAS_BOMB, f"anchors and aliases expand past "
-                       f"{MAX_NODES:,} values here (an alias bomb)")
+                       f"{MAX_NODES:,} values here (an alias bomb)", loc)
         # The copy's positions are the anchored value's own.
         self.marks.extend(self.marks[start:end])
         self._put(top, value, size)
@@ -338,29 +364,18 @@ class Builder:
             return value
         elif tag not in SCALAR_TAGS:
             self._bad_tag(event, loc)
-        return _typed(tag, value)
+            return REFUSED
+        return construct(tag, value)
 
     def _bad_tag(self, event: Any, loc: Loc) -> None:
+        """Report a refused tag; the caller goes on without the value (see Refused)."""
+        self.report(_mark(event), Code.UNSUPPORTED_TAG, self._tag_message(event), loc)
+
+    @staticmethod
+    def _tag_message(event: Any) -> str:
         tag = str(event.tag)
         shown = "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:") else tag
-        self._fail(_mark(event), Code.UNSUPPORTED_TAG,
-                   f"the tag {shown} is not allowed in a spec; write a plain value", loc)
-
-
-def _typed(tag: str, value: str) -> Any:
-    """A scalar of a known tag as its Python value."""
-    try:
-        # The usual cases directly, as PyYAML makes them of what `resolve` lets through
-        # (a fifth of the time): whole numbers, and dates written YYYY-MM-DD.
-        if tag == INT_TAG:
-            return int(value.replace("_", ""), 0)
-        if tag == TIMESTAMP_TAG and len(value) == 10:
-            return dt.date.fromisoformat(value)
-        return _constructor.yaml_constructors[tag](_constructor, yaml.ScalarNode(tag, value))
-    except (ValueError, TypeError, OverflowError, yaml.YAMLError):
-        # Resolved as a date or number that does not construct (2026-13-45): keep the text
-        # and let the field's type judge it.
-        return value
+        return f"the tag {shown} is not allowed in a spec; write a plain value"
 
 
 def _mark(event: Any) -> Mark:

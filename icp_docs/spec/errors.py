@@ -9,6 +9,7 @@ and each error gets a message, a code and the line and column to blame.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 import sys
@@ -22,6 +23,7 @@ from pydantic import BaseModel
 
 from ..diagnostics import Code, Diagnostic
 from .models import SLUG_PATTERN
+from .refused import REFUSED
 from .yaml import Document, Loc, field_path
 
 _SLUG_HELP = "use lowercase letters, digits and single hyphens, at most 64 characters"
@@ -60,7 +62,10 @@ def diagnostics(doc: Document, errors: Iterable[Mapping[str, Any]],
                 model: type[BaseModel] | None = None) -> list[Diagnostic]:
     """Turn pydantic's errors for ``doc`` into diagnostics, one per real problem. With the
     ``model`` validated against, an unknown field names the field it was likely meant as."""
-    cleaned = [_clean(doc.data, dict(err)) for err in errors]
+    # A value whose tag was refused is reported so already: its field is in error for that
+    # alone, and no type or value error of pydantic's is added to it.
+    cleaned = [e for e in (_clean(doc.data, dict(err)) for err in errors)
+               if not _refused(doc.data, e.loc)]
     out = [_misspelt(doc, e, cleaned, _diagnostic(doc, e, model))
            for e in cleaned if e.union_at is None]
     unions: dict[Loc, list[_Error]] = {}
@@ -90,6 +95,15 @@ def _clean(data: Any, err: dict[str, Any]) -> _Error:
             node = None
         loc.append(part)
     return _Error(err, tuple(loc), union_at, branch)
+
+
+def _refused(data: Any, loc: Loc) -> bool:
+    """Whether ``loc`` is at or under a value whose tag was refused."""
+    for part in loc:
+        if data is REFUSED or not _has(data, part):
+            break
+        data = data[part]
+    return data is REFUSED
 
 
 def _has(node: Any, part: str | int) -> bool:
@@ -278,7 +292,36 @@ def _date(kind: str, given: object) -> str:
     if isinstance(given, dt.datetime):
         return f"{given.isoformat(sep=' ')} has a time of day; write the date only, like " \
             "2026-11-02"
-    return f"{_describe(given)} is not a date like 2026-11-02"
+    return _no_such_day(given) or f"{_describe(given)} is not a date like 2026-11-02"
+
+
+#: A date written YYYY-MM-DD (a time of day may follow): its form is right, so a failure to
+#: read it is the calendar's, and "not a date like ..." would send the user after the form.
+_YMD = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?=$|[Tt ])")
+
+
+#: In English whatever the locale (``calendar.month_name`` follows LC_TIME).
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def _no_such_day(given: object) -> str | None:
+    """What the calendar lacks of a date written in the right form, such as 2026-02-30."""
+    found = _YMD.match(given) if isinstance(given, str) else None
+    if found is None:
+        return None
+    year, month, day = (int(part) for part in found.groups())
+    lead = f"{found.group()} is not a day of the calendar"
+    if year == 0:
+        return f"{lead}: there is no year 0"
+    if not 1 <= month <= 12:
+        return f"{lead}: there is no month {month}"
+    if day == 0:
+        return f"{lead}: there is no day 0"
+    last = calendar.monthrange(year, month)[1]
+    if day > last:
+        return f"{lead}: {_MONTHS[month - 1]} {year} has {last} days"
+    return None
 
 
 def _describe(value: Any) -> str:
