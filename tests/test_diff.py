@@ -288,6 +288,9 @@ def test_an_annotation_for_a_removal_goes_on_the_new_file() -> None:
     ({"min": 200, "max": 2000}, "200-2,000"), ({"min": 200}, "200+"), ({"max": 50}, "up to 50"),
     ({"min": 1.5e7, "max": 2.5e8, "currency": "USD"}, "USD 15,000,000-250,000,000"),
     (True, "yes"), (None, "none"), (["a", "b"], "a, b"), (2.5, "2.5"),
+    # Whole numbers exactly as written: no float rounds them, nor overflows on them.
+    (10**25, "10,000,000,000,000,000,000,000,000"), (1e30, "1,000" + ",000" * 9),
+    ({"min": 1, "max": 10**400}, "1-1" + "0" + ",000" * 133), ({"max": 2**63}, "up to " + f"{2**63:,}"),
 ])
 def test_values_are_shown_as_sellers_read_them(value: Any, shown: str) -> None:
     assert show(value) == shown

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..spec.models import as_written
+
 __all__ = ["code", "focus", "inert", "show"]
 
 # Markdown-significant characters and HTML specials become numeric character references, so
@@ -30,7 +32,9 @@ def show(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int | float):
-        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+        # As the spec wrote it: through a float, 10**25 would be shown rounded and 10**400
+        # would not be shown at all (OverflowError).
+        return as_written(value)
     if isinstance(value, dict):
         return _show_mapping(value)
     if isinstance(value, list):
