@@ -13,12 +13,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import markdown
 import pytest
 import yaml
 from conftest import copy_tree
 
 from icp_docs.cli import main
 from icp_docs.history.changes import Impact
+from icp_docs.history import compare, render
 from icp_docs.history.diff import diff_playbooks
 from icp_docs.history.text import code, show
 from icp_docs.spec.load import Playbook, load_playbook
@@ -300,6 +302,23 @@ def test_markdown_values_cannot_inject() -> None:
     assert code("<script>alert(1)</script>") == "`<script>alert(1)</script>`"
     assert code("a`b") == "``a`b``"
     assert code("`x") == "`` `x ``"
+
+
+def test_a_name_on_several_lines_stays_in_its_code_span(tmp_path: Path) -> None:
+    # A list entry is named by its text (an anti-ICP cousin's name), which YAML lets run
+    # over several lines: a line of its own in the report would be raw HTML to Markdown.
+    minimal = Path(__file__).resolve().parent / "fixtures" / "engine" / "minimal"
+    copy_tree(minimal, tmp_path / "old")
+    copy_tree(minimal, tmp_path / "new")
+    book = tmp_path / "new" / "playbook.yml"
+    data = yaml.safe_load(book.read_text())
+    data["anti_icp"][0]["name"] = "Resellers ```\n<script>alert(1)</script>\n``` too"
+    book.write_text(yaml.safe_dump(data))
+    old, new = (load_playbook(tmp_path / side).playbook for side in ("old", "new"))
+    assert old is not None and new is not None
+    report = render(compare(old, new, "old", "new"), "markdown")
+    assert "<script" not in markdown.markdown(report)
+    assert code("a\nb\r\nc") == "`a b c`"
 
 
 def test_impacts_are_ordered_and_parsed() -> None:

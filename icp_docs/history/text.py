@@ -61,6 +61,9 @@ def _show_mapping(value: dict[str, Any]) -> str:
 
 def code(text: str) -> str:
     """A Markdown code span that shows ``text`` literally, whatever backticks it holds."""
+    # On one line: a code span shows a line break as a space anyway (CommonMark), and a line
+    # of its own would leave the list item of the report, as raw HTML to Markdown engines.
+    text = " ".join(text.splitlines())
     runs = [len(r) for r in "".join(c if c == "`" else " " for c in text).split()]
     fence = "`" * (max(runs, default=0) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
