@@ -13,11 +13,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import markdown
 import pytest
 import yaml
 from conftest import copy_tree
 
 from icp_docs.cli import main
+from icp_docs.history import compare, render
 from icp_docs.history.changes import Impact
 from icp_docs.history.diff import diff_playbooks
 from icp_docs.history.text import code, show
@@ -288,6 +290,10 @@ def test_an_annotation_for_a_removal_goes_on_the_new_file() -> None:
     ({"min": 200, "max": 2000}, "200-2,000"), ({"min": 200}, "200+"), ({"max": 50}, "up to 50"),
     ({"min": 1.5e7, "max": 2.5e8, "currency": "USD"}, "USD 15,000,000-250,000,000"),
     (True, "yes"), (None, "none"), (["a", "b"], "a, b"), (2.5, "2.5"),
+    # Whole numbers exactly as written: no float rounds them, nor overflows on them.
+    (10**25, "10,000,000,000,000,000,000,000,000"), (1e30, "1,000" + ",000" * 9),
+    ({"min": 1, "max": 10**400}, "1-10" + ",000" * 133),
+    ({"max": 2**63}, "up to 9,223,372,036,854,775,808"),
 ])
 def test_values_are_shown_as_sellers_read_them(value: Any, shown: str) -> None:
     assert show(value) == shown
@@ -297,6 +303,23 @@ def test_markdown_values_cannot_inject() -> None:
     assert code("<script>alert(1)</script>") == "`<script>alert(1)</script>`"
     assert code("a`b") == "``a`b``"
     assert code("`x") == "`` `x ``"
+
+
+def test_a_name_on_several_lines_stays_in_its_code_span(tmp_path: Path) -> None:
+    # A list entry is named by its text (an anti-ICP cousin's name), which YAML lets run
+    # over several lines: a line of its own in the report would be raw HTML to Markdown.
+    minimal = Path(__file__).resolve().parent / "fixtures" / "engine" / "minimal"
+    copy_tree(minimal, tmp_path / "old")
+    copy_tree(minimal, tmp_path / "new")
+    book = tmp_path / "new" / "playbook.yml"
+    data = yaml.safe_load(book.read_text())
+    data["anti_icp"][0]["name"] = "Resellers ```\n<script>alert(1)</script>\n``` too"
+    book.write_text(yaml.safe_dump(data))
+    old, new = (load_playbook(tmp_path / side).playbook for side in ("old", "new"))
+    assert old is not None and new is not None
+    report = render(compare(old, new, "old", "new"), "markdown")
+    assert "<script" not in markdown.markdown(report)
+    assert code("a\nb\r\nc") == "`a b c`"
 
 
 def test_impacts_are_ordered_and_parsed() -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..spec.models import as_written
+
 __all__ = ["code", "focus", "inert", "show"]
 
 # Markdown-significant characters and HTML specials become numeric character references, so
@@ -30,7 +32,9 @@ def show(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int | float):
-        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+        # As the spec wrote it: through a float, 10**25 would be shown rounded and 10**400
+        # would not be shown at all (OverflowError).
+        return as_written(value)
     if isinstance(value, dict):
         return _show_mapping(value)
     if isinstance(value, list):
@@ -57,6 +61,9 @@ def _show_mapping(value: dict[str, Any]) -> str:
 
 def code(text: str) -> str:
     """A Markdown code span that shows ``text`` literally, whatever backticks it holds."""
+    # On one line: a code span shows a line break as a space anyway (CommonMark), and a line
+    # of its own would leave the list item of the report, as raw HTML to Markdown engines.
+    text = " ".join(text.splitlines())
     runs = [len(r) for r in "".join(c if c == "`" else " " for c in text).split()]
     fence = "`" * (max(runs, default=0) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
