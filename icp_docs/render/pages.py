@@ -35,8 +35,12 @@ __all__ = ["Page", "Paths", "render_pages", "render_problem_pages", "stand_ins"]
 class History(Protocol):
     """What the change log and the segment pages need from the history of the specs."""
 
-    releases: Sequence[Any]
-    warning: str | None
+    # Read-only: the history the command and the plugin pass in is frozen.
+    @property
+    def releases(self) -> Sequence[Any]: ...
+
+    @property
+    def warning(self) -> str | None: ...
 
     def for_segment(self, segment_id: str) -> Sequence[Any]: ...
 
