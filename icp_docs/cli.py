@@ -227,6 +227,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     failed = has_errors(result.diagnostics, strict=args.strict)
     outcome = "invalid" if failed else "valid"
     with_errors = f" ({broken} with errors)" if broken else ""
+    # The lines first, then the summary, where both streams go to one log (CI, `2>&1`):
+    # standard output to a pipe is flushed only at the end otherwise, after the summary.
+    sys.stdout.flush()
     print(f"{args.specs}: {outcome}: {count} segment{'s' * (count != 1)}{with_errors}, "
           f"{summary(result.diagnostics)}", file=sys.stderr)
     return 1 if failed else 0

@@ -379,3 +379,16 @@ def test_the_program_leaves_pydantic_plugins_out_unless_asked(broken: Path,
     assert not marker.exists()
     validate(PYDANTIC_DISABLE_PLUGINS="")  # set, and empty: every plugin comes back
     assert marker.exists()
+
+
+def test_the_summary_comes_after_the_lines_in_one_log(broken: Path) -> None:
+    # CI logs and `2>&1` put both streams in one pipe: the summary must close the log. Python
+    # buffers standard output to a pipe unless PYTHONUNBUFFERED is set, as it is in some shells.
+    exe = Path(sys.executable).parent / "icp-docs"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    done = subprocess.run([str(exe), "validate", "specs"], cwd=broken, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, check=False, timeout=120,
+                          env=env)
+    lines = done.stdout.splitlines()
+    assert [line.split(": ")[1] for line in lines[:-1]] == ["error[E010]", "warning[W104]"]
+    assert lines[-1] == "specs: invalid: 2 segments (1 with errors), 1 error, 1 warning"

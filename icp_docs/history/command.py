@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
             print(render_failure(base.name, head.name, failed, args.format))
         return 1
     cmp = compare(old, new, base.name, head.name)
-    print(render(cmp, args.format))
+    print(render(cmp, args.format), flush=True)  # before --fail-on's line, in a shared log
     if fail_on and any(c.impact in fail_on for c in cmp.changes):
         hit = sorted({c.impact.label for c in cmp.changes if c.impact in fail_on})
         print(f"icp-docs: {', '.join(hit)} changes found (--fail-on)", file=sys.stderr)
