@@ -181,6 +181,9 @@ ALONGSIDE: dict[str, tuple[list[Edit], list[tuple[str, str, int, int, str]]]] = 
          (S, "  decision:", "  decided:")],
         [("E012", BOOK, 2, 1, "owner"), ("E009", BOOK, 4, 14, "reviewed_on"),
          ("E011", BOOK, 5, 1, "ownr"), ("E015", SEG, 59, 3, "journey.decided")]),
+    "an alias without its anchor beside a yes": (
+        [(S, "tier: 1", "tier: *one"), (S, "knockout: true", "knockout: yes")],
+        [("E001", SEG, 4, 7, "tier"), ("E010", SEG, 47, 17, "qualification.criteria[0].knockout")]),
     "no journey stage at all": ([(P, "qualification:", "journey_stages: []\nqualification:")],
                                 [("E010", BOOK, 17, 17, "journey_stages")]),
 }

@@ -188,8 +188,14 @@ def test_a_self_referencing_alias_is_refused(text: str, field: str) -> None:
     assert problems(text) == [("E005", 1, 11, field)]
 
 
-def test_an_alias_without_its_anchor_is_invalid_yaml() -> None:
-    assert problems("a: *nowhere\n") == [("E001", 1, 4, "")]
+def test_an_alias_without_its_anchor_is_invalid_yaml_in_its_own_field() -> None:
+    assert problems("a: *nowhere\n") == [("E001", 1, 4, "a")]
+    # It spoils that field only: the rest of the file is read, positions still line up.
+    doc = load_bytes(b"a: [1, *nowhere]\nb: *later\nc: &later 2\nd: *later\ne: 5\n", "f.yml")
+    assert [(d.code.value, d.line, d.column, d.field) for d in doc.diagnostics] == [
+        ("E001", 1, 8, "a[1]"), ("E001", 2, 4, "b")]
+    assert doc.data == {"a": [1, REFUSED], "b": REFUSED, "c": 2, "d": 2, "e": 5}
+    assert doc.positions.of(("e",)) == (5, 4)
 
 
 def test_deep_nesting_is_refused_without_crashing_the_interpreter() -> None:

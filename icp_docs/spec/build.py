@@ -341,8 +341,12 @@ class Builder:
             self._fail(mark, Code.ALIAS_BOMB, f"the alias *{name} refers to the value that "
                        "contains it, so it never ends", loc)
         if name not in self.anchors:
-            self._fail(mark, Code.YAML_SYNTAX, f"invalid YAML: the alias *{name} has no "
-                       f"anchor &{name} before it")
+            # Like a refused tag, it spoils its own field only: the rest of the file is read.
+            self.report(mark, Code.YAML_SYNTAX, f"invalid YAML: the alias *{name} has no "
+                        f"anchor &{name} before it", loc)
+            self.marks.extend(mark)
+            self._put(top, REFUSED, 1)
+            return
         value, start, end, size = self.anchors[name]
         self.expanded += size
         if self.expanded > MAX_NODES:
