@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..cli import UsageError
 from ..diagnostics import Diagnostic, format_all
-from ..spec.load import LoadResult, Playbook, Source, load_playbook
+from ..spec.load import LoadResult, Playbook, load_playbook
 from .changes import Impact
 from .git import (
     GitError,
@@ -33,7 +33,7 @@ from .git import (
     toplevel,
 )
 from .report import Failure, compare, render, render_failure
-from .snapshot import load_commits
+from .snapshot import at_revision, load_commits
 
 __all__ = ["run"]
 
@@ -163,23 +163,17 @@ def _revision(repo: _Repo, ref: str, name: str | None = None) -> _Side:
         raise _usage(repo, exc) from exc
     if name is None:
         name = ref if sha.startswith(ref) else f"{ref} ({sha[:7]})"
-    if (result.diagnostics or result.playbook) and not _checked_out(repo, sha):
-        # Lines of a revision's files exist in that revision only: say so, as git does, for
-        # its errors and for the changes placed in it (what the other side removed). A
+    if result.diagnostics and not _checked_out(repo, sha):
+        # Lines of a revision's files exist in that revision only: say so, as git does. A
         # checkout of it (CI's `diff origin/main...HEAD`) keeps the plain paths, so that
         # GitHub's annotations land on their lines.
         shown = [replace(d, path=f"{sha[:7]}:{d.path}") for d in result.diagnostics]
-        book = result.playbook and _at_revision(result.playbook, sha[:7])
-        result = replace(result, diagnostics=shown, playbook=book)
+        result = replace(result, diagnostics=shown)
+    if result.playbook is not None and sha != head_sha(repo.root):
+        # The changes placed in its files (what the other side removed) too; as the change
+        # log names them, which cannot know of edits to come in the working tree.
+        result = replace(result, playbook=at_revision(result.playbook, sha))
     return _Side(name, result, empty, revision=True, missing=missing)
-
-
-def _at_revision(book: Playbook, short: str) -> Playbook:
-    """The playbook with its files named as at revision ``short`` (``1a2b3c4:specs/...``)."""
-    def named(source: Source) -> Source:
-        return replace(source, path=f"{short}:{source.path}")
-    segments = tuple(replace(s, source=named(s.source)) for s in book.segments)
-    return replace(book, source=named(book.source), segments=segments)
 
 
 def _checked_out(repo: _Repo, sha: str) -> bool:
