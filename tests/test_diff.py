@@ -506,3 +506,35 @@ def test_markdown_paths_cannot_inject(tmp_path: Path,
     assert "<details>" not in out and "](https://evil" not in out and "![" not in text
     assert not re.search(r"@\w", text), text
     assert role.replace("@", "@\u200b") in text  # shown as written
+
+
+def test_a_long_reworded_text_shows_every_word_that_changed(tmp_path: Path) -> None:
+    # Cut down to the words that differ, a long quote must not then be cut again at its end:
+    # "My CFO signed the same week" -> "that week" was shown as "My CFO sign…" -> "My CF…".
+    state = _base()
+    new_state = copy.deepcopy(state)
+    seg(state)["journey"]["decision"] = ("The parallel run matched our numbers to the cent and "
+                                         "found two things we missed. My CFO signed the same week.")
+    seg(new_state)["journey"]["decision"] = ("The parallel run matched October to the cent and "
+                                             "found two eliminations we had missed. My CFO "
+                                             "signed that week.")
+    (change,) = diff_playbooks(_write(state, tmp_path / "a"), _write(new_state, tmp_path / "b"))
+    for style in ("text", "markdown"):
+        said = change.describe(style)  # type: ignore[arg-type]
+        assert "signed the same week." in said and "signed that week." in said, said
+        assert "our numbers" in said and "October" in said, said
+
+
+def test_a_reworded_criterion_is_named_as_the_checklist_reads(tmp_path: Path) -> None:
+    state = _base()
+    new_state = copy.deepcopy(state)
+    criterion(new_state, "timeline")["question"] = "Do they want the close shorter this year?"
+    (change,) = diff_playbooks(_write(state, tmp_path / "a"), _write(new_state, tmp_path / "b"))
+    assert change.kind == "value-changed"  # the JSON contract is unchanged
+    assert change.path == "qualification.criteria[timeline].question"
+    assert change.describe() == ("criterion 'timeline' reworded: 'Do they want a shorter close "
+                                 "before year-end?' -> 'Do they want the close shorter this "
+                                 "year?'")
+    assert change.explain("markdown") == (
+        "🔴 **breaking** criterion `timeline` reworded: `Do they want a shorter close before "
+        "year-end?` → `Do they want the close shorter this year?`")

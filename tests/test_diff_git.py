@@ -227,3 +227,31 @@ def test_the_pull_request_workflow_comments_and_annotates_even_on_errors(repo: P
     assert f"::error file={SEG},line=" in done.stdout  # ...and the lines are annotated
     comment = _workflow_step("marocchino/sticky-pull-request-comment")
     assert "!cancelled()" in comment.get("if", "")  # posted after a failed diff step too
+
+
+def test_what_was_removed_points_into_the_revision_that_had_it(repo: Path) -> None:
+    # A removed criterion's line exists only in the base revision, and a removed segment's
+    # file is gone: named as git names a file at a revision (as errors are), the place opens
+    # with `git show` instead of landing on another line of the working tree's file.
+    base = git(repo, "rev-parse", "--short=7", "HEAD~1")
+    (repo / "specs" / "segments" / "usage-billing.yml").unlink()
+    done = _diff(repo, "HEAD~1")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    [criterion] = [x for x in lines if "criterion 'timeline' removed" in x]
+    assert criterion.startswith(f"{base}:{SEG}:")
+    line = int(criterion.split(":")[2])
+    old = git(repo, "show", f"{base}:{SEG}").splitlines()
+    assert "- id: timeline" in old[line - 1]
+    [segment] = [x for x in lines if "segment removed" in x]
+    assert segment.startswith(f"{base}:specs/segments/usage-billing.yml:")
+    # What the working tree (HEAD, checked out) holds keeps its plain path.
+    assert any(x.startswith(f"{SEG}:") and "[breaking]" in x for x in lines)
+    changes = _changes(_diff(repo, "HEAD~1", "--format", "json"))
+    assert {c["file"] for c in changes if str(c["kind"]).endswith("removed")} == \
+        {f"{base}:{SEG}", f"{base}:specs/segments/usage-billing.yml"}
+    # GitHub annotates the pull request's files: a removed criterion still goes on the new
+    # file, where its list is.
+    github = _diff(repo, "HEAD~1", "--format", "github").stdout.splitlines()
+    [annotation] = [x for x in github if "criterion 'timeline' removed" in x]
+    assert annotation.startswith(f"::warning file={SEG},line=")

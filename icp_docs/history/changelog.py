@@ -26,7 +26,7 @@ from .changes import badge as emoji_badge
 from .diff import diff_playbooks
 from .git import GitError, SpecCommit, head_sha, is_shallow, spec_commits, toplevel
 from .report import group, summary
-from .snapshot import load_commits, seed
+from .snapshot import at_revision, load_commits, seed
 
 __all__ = ["History", "Release", "cache_info", "load_history"]
 
@@ -158,7 +158,8 @@ def _read_history(root: Path, folder: str, head: str, jobs: int) -> _Committed:
                if shallow else None)
     finals, strays = _finals(commits)
     loaded = load_commits(root, [c.sha for c in finals.values()], folder, jobs=jobs)
-    states = {r: loaded[c.sha] for r, c in finals.items()}
+    # Files of commits other than HEAD are named at their commit, as `icp-docs diff` does.
+    states = {r: _named(loaded[c.sha], c.sha, head) for r, c in finals.items()}
     order = sorted(finals, reverse=True)
     releases = []
     for i, refresh in enumerate(order):
@@ -248,6 +249,12 @@ def _compare(before: LoadResult, after: LoadResult) -> tuple[list[Change], str |
         note = ("Not compared, because their spec had errors on one side: "
                 + ", ".join(sorted(broken)) + ".")
     return diff_playbooks(old, new), note
+
+
+def _named(state: LoadResult, sha: str, head: str) -> LoadResult:
+    if state.playbook is None or sha == head:
+        return state
+    return replace(state, playbook=at_revision(state.playbook, sha))
 
 
 def _without(playbook: Playbook, ids: set[str]) -> Playbook:

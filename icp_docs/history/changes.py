@@ -8,13 +8,14 @@ say itself in each output style with :meth:`Change.explain`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import IntEnum
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from ..diagnostics import github_command
-from .text import code, focus, inert, show
+from .text import MAX_FOCUS, code, focus, inert, show
 
 if TYPE_CHECKING:
     from ..spec.load import Source
@@ -78,8 +79,8 @@ _MEANINGS = {
     Impact.WORDING: "text reworded; nothing to relearn",
 }
 
-def _quote(value: Any, style: Style) -> str:
-    text = show(value)
+def _quote(value: Any, style: Style, limit: int | None = None) -> str:
+    text = show(value) if limit is None else show(value, limit)
     if style == "markdown":
         return code(text)
     return f"'{text}'" if isinstance(value, str) and not _simple(text) else text
@@ -238,9 +239,19 @@ class ValueChanged(Change):
                 # Shown as a seller reads them, the two would look the same.
                 return f"{_path(self.path, style)}: only the spacing changed"
             old, new = focus(self.old, self.new)
-            return (f"{_path(self.path, style)}: {_quote(old, style)} {_arrow(style)} "
-                    f"{_quote(new, style)}")
+            return (f"{self._subject(style)}: {_quote(old, style, MAX_FOCUS)} {_arrow(style)} "
+                    f"{_quote(new, style, MAX_FOCUS)}")
         return super().describe(style)
+
+    def _subject(self, style: Style) -> str:
+        # A checklist question is what sellers read aloud: name the criterion as they do.
+        found = _QUESTION.fullmatch(self.path)
+        if found:
+            return f"criterion {_name(found[1], style)} reworded"
+        return _path(self.path, style)
+
+
+_QUESTION = re.compile(r"qualification\.criteria\[(.+)\]\.question")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -33,7 +33,7 @@ from .git import (
     toplevel,
 )
 from .report import Failure, compare, render, render_failure
-from .snapshot import load_commits
+from .snapshot import at_revision, load_commits
 
 __all__ = ["run"]
 
@@ -169,6 +169,10 @@ def _revision(repo: _Repo, ref: str, name: str | None = None) -> _Side:
         # GitHub's annotations land on their lines.
         shown = [replace(d, path=f"{sha[:7]}:{d.path}") for d in result.diagnostics]
         result = replace(result, diagnostics=shown)
+    if result.playbook is not None and sha != head_sha(repo.root):
+        # The changes placed in its files (what the other side removed) too; as the change
+        # log names them, which cannot know of edits to come in the working tree.
+        result = replace(result, playbook=at_revision(result.playbook, sha))
     return _Side(name, result, empty, revision=True, missing=missing)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -31,7 +31,7 @@ from ..spec.models import PlaybookSpec, SegmentSpec
 from ..spec.parallel import parse_many
 from .git import TreeEntry, read_blobs, resolve, spec_files
 
-__all__ = ["Revision", "load_commits", "load_revision", "seed"]
+__all__ = ["Revision", "at_revision", "load_commits", "load_revision", "seed"]
 
 # Enough for every file of 8 refreshes of a 1,000-segment playbook; positions make an entry
 # weigh some 100 KB, so the cache must not grow without bound in a long `mkdocs serve`.
@@ -54,6 +54,15 @@ class Revision:
 # (blob, real path, display path, model) -> parsed file; a blob is parsed once per place.
 _Key = tuple[str, str, str, str]
 _parsed: OrderedDict[_Key, Parsed] = OrderedDict()
+
+
+def at_revision(book: Playbook, sha: str) -> Playbook:
+    """``book`` with its files named as git names them at commit ``sha``
+    (``1a2b3c4:specs/segments/x.yml``): their lines may exist only there."""
+    def named(source: Source) -> Source:
+        return replace(source, path=f"{sha[:7]}:{source.path}")
+    segments = tuple(replace(s, source=named(s.source)) for s in book.segments)
+    return replace(book, source=named(book.source), segments=segments)
 
 
 def load_revision(repo: Path, rev: str, folder: str, *, cwd: Path | None = None) -> LoadResult:

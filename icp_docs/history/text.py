@@ -6,7 +6,7 @@ from typing import Any
 
 from ..spec.models import as_written
 
-__all__ = ["code", "focus", "inert", "show"]
+__all__ = ["MAX_FOCUS", "code", "focus", "inert", "show"]
 
 # Markdown-significant characters and HTML specials become numeric character references, so
 # that a value from a spec is shown as text both on GitHub and in MkDocs, never interpreted.
@@ -17,6 +17,9 @@ _INERT = {ord(c): f"&#{ord(c)};" for c in "\\`*_{}[]<>|:~^=$&#!\n\r\t"}
 _INERT[ord("@")] = "@&#8203;"
 _INERT[ord("#")] = "&#35;&#8203;"
 _MAX_TEXT = 90
+# What :func:`focus` keeps of a reworded text is the point of the change: shown whole up to
+# this length, so that a cut at the usual length cannot hide the words that changed.
+MAX_FOCUS = 400
 
 
 def inert(text: str) -> str:
@@ -25,8 +28,9 @@ def inert(text: str) -> str:
     return text.translate(_INERT)
 
 
-def show(value: Any) -> str:
-    """A value as a seller reads it: ranges as ``200-2,000``, booleans as yes/no."""
+def show(value: Any, limit: int = _MAX_TEXT) -> str:
+    """A value as a seller reads it: ranges as ``200-2,000``, booleans as yes/no; a text
+    longer than ``limit`` characters is cut at its end."""
     if value is None:
         return "none"
     if isinstance(value, bool):
@@ -40,7 +44,7 @@ def show(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(show(v) for v in value) or "none"
     text = " ".join(str(value).split())
-    return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 1].rstrip() + "…"
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _show_mapping(value: dict[str, Any]) -> str:
@@ -71,7 +75,9 @@ def code(text: str) -> str:
 
 
 def focus(old: str, new: str, context: int = 3) -> tuple[str, str]:
-    """Long texts cut down to the words that differ, with a little context on each side."""
+    """Long texts cut down to the words that differ, with a little context on each side (to
+    be shown with ``show(..., MAX_FOCUS)``: cut again at the usual length, the words that
+    changed could be the part cut off)."""
     a, b = old.split(), new.split()
     if len(" ".join(a)) <= _MAX_TEXT and len(" ".join(b)) <= _MAX_TEXT:
         return old, new
