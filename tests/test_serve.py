@@ -187,6 +187,31 @@ def test_an_override_extending_a_missing_template_names_the_override(tmp_path: P
         running.stop()
 
 
+def test_pages_of_every_segment_say_which_segments_they_leave_out(tmp_path: Path) -> None:
+    # A stage renamed in playbook.yml breaks every segment whose journey uses it: the journey
+    # page lost all its columns and said nothing; it, the anti-ICP page and the checklists
+    # now name the segments left out, as the overview does.
+    root = tmp_path / "project"
+    copy_tree(PROJECT, root)
+    running = Server(root)
+    pages = {"playbook/journey/": "Staffing agencies paying",
+             "playbook/anti-icp/": "Single-country startups",
+             "playbook/checklists/": "Staffing agencies paying"}
+    try:
+        for page, shown in pages.items():
+            running.wait_for(page, lambda body, shown=shown: shown in body)
+        book = root / "specs" / "playbook.yml"
+        book.write_text(book.read_text().replace("id: problem-exists", "id: problem-seen"))
+        running.wait_for("playbook/", lambda body: "Segment files with errors" in body)
+        for page in pages:
+            body = running.wait_for(page, lambda body: "Segment files with errors" in body)
+            assert 'href="../segments/staffing-agencies/"' in body, page
+            assert 'href="../segments/multi-country-payroll/"' in body, page
+            assert "Staffing agencies paying" not in body.split("<article")[1], page
+    finally:
+        running.stop()
+
+
 def _body(html: str) -> str:
     """The page's body (its content, table of contents and navigation), without the script
     ``mkdocs serve`` adds for live reloading."""
