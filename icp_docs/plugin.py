@@ -223,7 +223,9 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
                 raise PluginError(f"icp: {exc}") from None
             # While authoring, the site keeps building and its pages show the mistake, as for
             # a spec (a failed build would leave every page waiting until it is fixed).
-            log.error("icp: %s", exc)
+            # The line begins with its file:line:column, as a spec's problems do, so that an
+            # editor's or CI's problem matcher reads it the same way.
+            log.error("%s", exc.diagnostic().format())
             pages = render_problem_pages([exc.diagnostic()], prefix=self.config.prefix)
         stood = stand_ins(self.previous, pages) if self.serving else []
         # The last good page of every address, those a stand-in covers now included: after a

@@ -165,6 +165,53 @@ def test_template_override_is_watched(server: Server) -> None:
     server.wait_for(PERSONA, lambda body: "Payroll Manager" in body)
 
 
+def test_an_override_extending_a_missing_template_names_the_override(tmp_path: Path) -> None:
+    # A misspelt base in `{% extends %}`: the terminal line, as every other problem, starts
+    # with the file and line to open (here the override), and the page says the same.
+    root = tmp_path / "project"
+    copy_tree(PROJECT, root)
+    overrides = root / "overrides" / "icp"
+    overrides.mkdir(parents=True)
+    running = Server(root)
+    try:
+        running.wait_for("playbook/journey/", lambda body: "Something is off" in body)
+        (overrides / "journey.md.jinja").write_text('{% extends "_base/journy.md.jinja" %}\n')
+        where = "overrides/icp/journey.md.jinja:1:1"
+        body = running.wait_for("playbook/journey/", lambda body: "error[E019]" in body)
+        assert where in body
+        running.wait_for_log("error[E019]")
+        [line] = [line for line in running.output().splitlines() if "E019" in line]
+        assert line.split("-  ", 1)[1].startswith(
+            f"{where}: error[E019]: template not found: _base/journy.md.jinja"), line
+    finally:
+        running.stop()
+
+
+def test_pages_of_every_segment_say_which_segments_they_leave_out(tmp_path: Path) -> None:
+    # A stage renamed in playbook.yml breaks every segment whose journey uses it: the journey
+    # page lost all its columns and said nothing; it, the anti-ICP page and the checklists
+    # now name the segments left out, as the overview does.
+    root = tmp_path / "project"
+    copy_tree(PROJECT, root)
+    running = Server(root)
+    pages = {"playbook/journey/": "Staffing agencies paying",
+             "playbook/anti-icp/": "Single-country startups",
+             "playbook/checklists/": "Staffing agencies paying"}
+    try:
+        for page, shown in pages.items():
+            running.wait_for(page, lambda body, shown=shown: shown in body)
+        book = root / "specs" / "playbook.yml"
+        book.write_text(book.read_text().replace("id: problem-exists", "id: problem-seen"))
+        running.wait_for("playbook/", lambda body: "Segment files with errors" in body)
+        for page in pages:
+            body = running.wait_for(page, lambda body: "Segment files with errors" in body)
+            assert 'href="../segments/staffing-agencies/"' in body, page
+            assert 'href="../segments/multi-country-payroll/"' in body, page
+            assert "Staffing agencies paying" not in body.split("<article")[1], page
+    finally:
+        running.stop()
+
+
 def _body(html: str) -> str:
     """The page's body (its content, table of contents and navigation), without the script
     ``mkdocs serve`` adds for live reloading."""

@@ -170,7 +170,9 @@ def render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
                               _shown(exc.filename) if exc.filename else str(exc.name),
                               exc.lineno) from exc
     except jinja2.TemplateNotFound as exc:
-        raise TemplateProblem(f"template not found: {exc.name}") from exc
+        # Where the missing name was written (an override's `{% extends %}` or `{% include %}`)
+        # is the file to open, not the folder it was looked for in.
+        raise TemplateProblem(f"template not found: {exc.name}", *_where(exc, name)) from exc
     except jinja2.TemplateError as exc:
         raise TemplateProblem(f"template error: {exc}", *_where(exc, name)) from exc
 

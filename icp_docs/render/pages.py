@@ -185,11 +185,11 @@ def render_pages(playbook: Playbook, *, prefix: str = "playbook",
     for segment, ctx in rows:
         pages += _segment_pages(r, segment, ctx)
     pages.append(r.page("checklists", paths.checklists(), "Qualification checklists",
-                        book_file, in_nav=True, rows=rows))
+                        book_file, in_nav=True, rows=rows, broken=broken_list))
     pages.append(r.page("anti_icp", paths.anti_icp(), "Anti-ICP", book_file, in_nav=True,
-                        rows=rows))
+                        rows=rows, broken=broken_list))
     pages.append(r.page("journey", paths.journey(), "Customer journey", book_file, in_nav=True,
-                        rows=rows))
+                        rows=rows, broken=broken_list))
     pages.append(r.page("changelog", paths.changelog(), "Change log", book_file, in_nav=True,
                         rows=rows))
     pages += [_broken_page(r, stem, problems, file) for stem, problems, file in broken_list]
