@@ -9,7 +9,6 @@ and each error gets a message, a code and the line and column to blame.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 import sys
@@ -318,6 +317,8 @@ def _no_such_day(given: object) -> str | None:
         return f"{lead}: there is no month {month}"
     if day == 0:
         return f"{lead}: there is no day 0"
+    import calendar  # only a date the calendar lacks needs it
+
     last = calendar.monthrange(year, month)[1]
     if day > last:
         return f"{lead}: {_MONTHS[month - 1]} {year} has {last} days"
