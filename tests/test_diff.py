@@ -147,6 +147,11 @@ CASES: list[tuple[str, Mutate, list[tuple[Any, ...]], str | None]] = [
     ("persona-title", lambda s: seg(s)["personas"][1].update(title="CFO"),
      [("value-changed", "messaging", SEG, "personas[cfo].title", "Chief Financial Officer",
        "CFO")], "title:"),
+    # A persona's buying role changes who is pursued in the account (the economic buyer, or a
+    # blocker to get past), not only what is said to them.
+    ("persona-role", lambda s: seg(s)["personas"][1].update(role="blocker"),
+     [("value-changed", "targeting", SEG, "personas[cfo].role", "economic_buyer", "blocker")],
+     "role:"),
     ("quote-reworded", lambda s: seg(s)["personas"][0].update(quotes=["Entity four broke it."]),
      [("entries-changed", "wording", SEG, "personas[controller].quotes",
        ["Our fourth entity is where the spreadsheet became a liability."],

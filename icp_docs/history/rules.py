@@ -90,6 +90,8 @@ def impact_of(segment: str | None, parts: Parts) -> Impact:
     A criterion's question stays breaking when reworded: the printed checklist changes.
     """
     table = _PLAYBOOK if segment is None else _SEGMENT
+    if segment is not None and parts == ("personas", "role"):
+        return Impact.TARGETING  # who is pursued in the account: the buyer, a blocker
     first = table.get(parts[0], Impact.WORDING) if parts else Impact.WORDING
     if first is Impact.BREAKING:
         return first
