@@ -33,7 +33,7 @@ from .git import (
     toplevel,
 )
 from .report import Failure, compare, render, render_failure
-from .snapshot import at_revision, load_commits
+from .snapshot import at_commit, at_revision, load_commits
 
 __all__ = ["run"]
 
@@ -163,22 +163,18 @@ def _revision(repo: _Repo, ref: str, name: str | None = None) -> _Side:
         raise _usage(repo, exc) from exc
     if name is None:
         name = ref if sha.startswith(ref) else f"{ref} ({sha[:7]})"
-    if result.diagnostics and not _checked_out(repo, sha):
+    at_head = sha == head_sha(repo.root)
+    if result.diagnostics and not (at_head and not changed_paths(repo.root, [repo.inside])):
         # Lines of a revision's files exist in that revision only: say so, as git does. A
-        # checkout of it (CI's `diff origin/main...HEAD`) keeps the plain paths, so that
-        # GitHub's annotations land on their lines.
-        shown = [replace(d, path=f"{sha[:7]}:{d.path}") for d in result.diagnostics]
+        # checkout of it, unedited (CI's `diff origin/main...HEAD`), keeps the plain paths,
+        # so that GitHub's annotations land on their lines.
+        shown = [replace(d, path=at_commit(sha, d.path)) for d in result.diagnostics]
         result = replace(result, diagnostics=shown)
-    if result.playbook is not None and sha != head_sha(repo.root):
+    if result.playbook is not None and not at_head:
         # The changes placed in its files (what the other side removed) too; as the change
         # log names them, which cannot know of edits to come in the working tree.
         result = replace(result, playbook=at_revision(result.playbook, sha))
     return _Side(name, result, empty, revision=True, missing=missing)
-
-
-def _checked_out(repo: _Repo, sha: str) -> bool:
-    """Whether the working tree's specs are those of ``sha``: it is HEAD, unedited."""
-    return head_sha(repo.root) == sha and not changed_paths(repo.root, [repo.inside])
 
 
 def _usage(repo: _Repo, exc: GitError) -> UsageError:

@@ -67,6 +67,10 @@ _SEGMENT = {
     "label": Impact.WORDING,
     "notes": Impact.WORDING,
 }
+# Fields that matter more, or less, than the first field of their path says.
+_SEGMENT_FIELDS: dict[Parts, Impact] = {
+    ("personas", "role"): Impact.TARGETING,  # who is pursued in the account: buyer, blocker
+}
 _PLAYBOOK = {
     "qualification": Impact.BREAKING,
     "product": Impact.TARGETING,
@@ -89,9 +93,9 @@ def impact_of(segment: str | None, parts: Parts) -> Impact:
 
     A criterion's question stays breaking when reworded: the printed checklist changes.
     """
+    if segment is not None and (fixed := _SEGMENT_FIELDS.get(parts)) is not None:
+        return fixed
     table = _PLAYBOOK if segment is None else _SEGMENT
-    if segment is not None and parts == ("personas", "role"):
-        return Impact.TARGETING  # who is pursued in the account: the buyer, a blocker
     first = table.get(parts[0], Impact.WORDING) if parts else Impact.WORDING
     if first is Impact.BREAKING:
         return first

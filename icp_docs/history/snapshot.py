@@ -31,7 +31,7 @@ from ..spec.models import PlaybookSpec, SegmentSpec
 from ..spec.parallel import parse_many
 from .git import TreeEntry, read_blobs, resolve, spec_files
 
-__all__ = ["Revision", "at_revision", "load_commits", "load_revision", "seed"]
+__all__ = ["Revision", "at_commit", "at_revision", "load_commits", "load_revision", "seed"]
 
 # Enough for every file of 8 refreshes of a 1,000-segment playbook; positions make an entry
 # weigh some 100 KB, so the cache must not grow without bound in a long `mkdocs serve`.
@@ -56,11 +56,16 @@ _Key = tuple[str, str, str, str]
 _parsed: OrderedDict[_Key, Parsed] = OrderedDict()
 
 
+def at_commit(sha: str, path: str) -> str:
+    """A file as git names it at commit ``sha`` (``1a2b3c4:specs/segments/x.yml``): where a
+    line of that revision's file is, as no checked-out file may hold it."""
+    return f"{sha[:7]}:{path}"
+
+
 def at_revision(book: Playbook, sha: str) -> Playbook:
-    """``book`` with its files named as git names them at commit ``sha``
-    (``1a2b3c4:specs/segments/x.yml``): their lines may exist only there."""
+    """``book`` with its files named :func:`at_commit` ``sha``."""
     def named(source: Source) -> Source:
-        return replace(source, path=f"{sha[:7]}:{source.path}")
+        return replace(source, path=at_commit(sha, source.path))
     segments = tuple(replace(s, source=named(s.source)) for s in book.segments)
     return replace(book, source=named(book.source), segments=segments)
 

@@ -34,6 +34,7 @@ from .rules import PLAYBOOK_RULES, SEGMENT_RULES, Context
 
 __all__ = ["Verdict", "check", "disabled_codes", "lint_playbook", "verdict"]
 
+
 def disabled_codes(names: Iterable[str]) -> set[Code]:
     """Codes switched off, from codes (``W101``) or names (``broad-range``).
 
@@ -125,25 +126,39 @@ def verdict(specs_dir: str | os.PathLike[str], *, disable: Iterable[str] = (),
     # The segment rules read no more of the playbook than the file they lint.
     ctx = Context(playbook, today or dt.date.today(), ()) if playbook else None
 
-    def judge(pair: tuple[Path, str]) -> _Judged:
-        parsed = parse_document(load_file(*pair), pair[0], SegmentSpec)
-        seg = segment_facts(parsed)
-        mine = parsed.diagnostics + ([] if seg is None else
-                                     checks.check_segment(parsed.source, seg, facts))
-        ident = seg.id if seg is not None else None
-        at = parsed.source.where(("id",)) if ident is not None else (1, 1)
-        if parsed.model is None or has_errors(mine):
-            return _Judged(mine, [], ident, at, None)
-        segment = Segment(parsed.model, parsed.source)
-        warnings = _lint(ctx, segment_rules, segment) if ctx else []
-        return _Judged(mine, warnings, ident, at, Ranked.of(parsed.model))
-
     pairs = folder.segments
     with gc_paused():
-        judged = list(fork_map(judge, pairs, jobs))
+        judged = list(fork_map(partial(_judge, facts, ctx, segment_rules), pairs, jobs))
+    broken, ranking = _gather(pairs, judged, found)
+    if ctx is not None:
+        whole = Context(replace(ctx.playbook, broken=broken), ctx.today, ranking)
+        found += [d for rule in book_rules for d in rule(whole)]
+    return Verdict(sorted(set(found)), len(pairs), broken)
+
+
+def _judge(facts: checks.BookFacts | None, ctx: Context | None, rules: list[SegmentRule],
+           pair: tuple[Path, str]) -> _Judged:
+    """One segment file read, validated, checked and, when valid, linted (in a worker)."""
+    parsed = parse_document(load_file(*pair), pair[0], SegmentSpec)
+    seg = segment_facts(parsed)
+    mine = parsed.diagnostics + ([] if seg is None else
+                                 checks.check_segment(parsed.source, seg, facts))
+    ident = seg.id if seg is not None else None
+    at = parsed.source.where(("id",)) if ident is not None else (1, 1)
+    if parsed.model is None or has_errors(mine):
+        return _Judged(mine, [], ident, at, None)
+    warnings = _lint(ctx, rules, Segment(parsed.model, parsed.source)) if ctx else []
+    return _Judged(mine, warnings, ident, at, Ranked.of(parsed.model))
+
+
+def _gather(pairs: list[tuple[Path, str]], judged: list[_Judged],
+            found: list[Diagnostic]) -> tuple[tuple[str, ...], tuple[Ranked, ...]]:
+    """The workers' findings added to ``found``, with the ids repeated across files; the
+    stems of the files left out (in file order, once each, as LoadResult.broken) and the
+    valid segments, best first."""
     owners = checks.segment_owners(
         (display, file, j.id) for (file, display), j in zip(pairs, judged, strict=True))
-    broken: dict[str, None] = {}  # stems, in file order, once each (as LoadResult.broken)
+    broken: dict[str, None] = {}
     ranking = []
     for (file, display), j in zip(pairs, judged, strict=True):
         found += j.diagnostics
@@ -155,8 +170,4 @@ def verdict(specs_dir: str | os.PathLike[str], *, disable: Iterable[str] = (),
         else:
             found += j.warnings
             ranking.append(j.ranked)
-    if ctx is not None:
-        whole = Context(replace(ctx.playbook, broken=tuple(broken)), ctx.today,
-                        tuple(sorted(ranking)))
-        found += [d for rule in book_rules for d in rule(whole)]
-    return Verdict(sorted(set(found)), len(pairs), tuple(broken))
+    return tuple(broken), tuple(sorted(ranking))

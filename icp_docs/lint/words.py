@@ -35,17 +35,17 @@ class Words:
         need it, and compiling it is a tenth of the command's own start-up)."""
         return re.compile(self._source, re.IGNORECASE)
 
+    def _surely_not_in(self, text: str) -> bool:
+        # ASCII text without a match once lowered has none case-insensitively either.
+        return text.isascii() and self._lowered.search(text.lower()) is None
+
     def search(self, text: str) -> re.Match[str] | None:
         """The first match in ``text``, as ``re.search`` with ``re.IGNORECASE`` finds it."""
-        if text.isascii() and self._lowered.search(text.lower()) is None:
-            return None
-        return self.pattern.search(text)
+        return None if self._surely_not_in(text) else self.pattern.search(text)
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """Every match in ``text``, as ``re.finditer`` with ``re.IGNORECASE`` finds them."""
-        if text.isascii() and self._lowered.search(text.lower()) is None:
-            return iter(())
-        return self.pattern.finditer(text)
+        return iter(()) if self._surely_not_in(text) else self.pattern.finditer(text)
 
     def found_in(self, text: str) -> bool:
         """Whether ``text`` holds a match (one search where a hit is the usual case)."""

@@ -303,9 +303,8 @@ class Builder:
         if refused:
             # Its content is skipped, and the value stands for nothing (see Refused).
             self._bad_tag(event, loc)
-            self.marks.extend(_mark(event))
+            self._refuse(top, _mark(event))
             self._anchor(event, REFUSED)
-            self._put(top, REFUSED, 1)
             self.skipping, self.skipping_refused = 1, True
             return
         if len(self.stack) >= MAX_DEPTH:
@@ -334,8 +333,7 @@ class Builder:
             return
         loc = _child_loc(top)
         if name in self.refused and name not in self.anchors:  # inside a refused value
-            self.marks.extend(mark)
-            self._put(top, REFUSED, 1)
+            self._refuse(top, mark)
             return
         if any(frame.anchor == name for frame in self.stack):
             self._fail(mark, Code.ALIAS_BOMB, f"the alias *{name} refers to the value that "
@@ -344,8 +342,7 @@ class Builder:
             # Like a refused tag, it spoils its own field only: the rest of the file is read.
             self.report(mark, Code.YAML_SYNTAX, f"invalid YAML: the alias *{name} has no "
                         f"anchor &{name} before it", loc)
-            self.marks.extend(mark)
-            self._put(top, REFUSED, 1)
+            self._refuse(top, mark)
             return
         value, start, end, size = self.anchors[name]
         self.expanded += size
@@ -355,6 +352,11 @@ class Builder:
         # The copy's positions are the anchored value's own.
         self.marks.extend(self.marks[start:end])
         self._put(top, value, size)
+
+    def _refuse(self, top: _Frame | None, mark: Mark) -> None:
+        """Put the value that stands for nothing (see Refused) where a value is read."""
+        self.marks.extend(mark)
+        self._put(top, REFUSED, 1)
 
     def _construct(self, event: Any, mark: Mark, loc: Loc) -> Any:
         tag, value = event.tag, event.value

@@ -278,12 +278,12 @@ def book_checked(book: Parsed | None) -> tuple[checks.BookFacts | None, list[Dia
     those of its rules across fields."""
     if book is None:
         return None, []
-    if book.model is None:
-        facts = checks.BookFacts.of_data(book.source.positions.data, _errors(book))
-        return facts, book.diagnostics + checks.check_book_facts(facts, book.source)
-    facts = checks.BookFacts.of_model(book.model)
-    return facts, [*book.diagnostics, *checks.check_book_facts(facts, book.source),
-                   *checks.check_playbook(book.model, book.source)]
+    facts = checks.BookFacts.of_model(book.model) if book.model is not None else \
+        checks.BookFacts.of_data(book.source.positions.data, _errors(book))
+    found = [*book.diagnostics, *checks.check_book_facts(facts, book.source)]
+    if book.model is not None:  # the rules that need the model
+        found += checks.check_playbook(book.model, book.source)
+    return facts, found
 
 
 def missing_playbook(book_file: Path, cwd: Path | None = None, where: str = "") -> Diagnostic:
