@@ -268,7 +268,7 @@ def main() -> int:
                 floor, args.reloads)
     print(f"load average at the end: {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)")
     print()
-    # The plugin's build takes a second core for part of the way (see icp_docs.htmlcache):
+    # The plugin's build takes a second core for part of the way (see icp_docs.mkdocs.htmlcache):
     # its CPU time counts both processes, so the wall ratio is the one a user waits for.
     print("| segments | pages | plugin build: wall (CPU) s | hand-written: wall (CPU) s "
           "| plugin / hand: wall (CPU) | same pages, one line each: wall s |")

@@ -154,7 +154,7 @@ _WORK = """
 import time
 from pathlib import Path
 from icp_docs.lint import check
-from icp_docs.plugin import _history
+from icp_docs.mkdocs.plugin import _history
 from icp_docs.render.pages import render_pages
 from icp_docs.spec.parallel import usable_jobs
 playbook = check(Path("specs"), jobs=usable_jobs()).playbook

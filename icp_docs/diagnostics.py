@@ -157,10 +157,11 @@ def github_command(level: str, path: str, line: int, column: int, title: str,
 
 @lru_cache(maxsize=1)
 def _repository_root() -> str | None:
-    from .history.git import toplevel  # only annotations need git
-
-    root = toplevel(Path.cwd())
-    return None if root is None else str(root)
+    # The nearest folder holding `.git` (a folder, or a worktree's file): found on disk rather
+    # than by asking git, so that this foundation module needs nothing from the history layer.
+    here = Path.cwd().resolve()
+    return next((str(folder) for folder in (here, *here.parents)
+                 if (folder / ".git").exists()), None)
 
 
 def _from_repository_root(path: str) -> str:

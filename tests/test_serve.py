@@ -365,7 +365,7 @@ def _index_entry(location: str, text: str = "old") -> dict[str, str]:
     ["", "guide/", "playbook/", "playbook/x/"],
 ])
 def test_dirty_search_keeps_the_pages_not_rendered(tmp_path: Path, kept: list[str]) -> None:
-    from icp_docs.serving import DirtySearch
+    from icp_docs.mkdocs.serving import DirtySearch
 
     urls = ["", "guide/", "playbook/", "playbook/x/", "playbook/y/"]
     index = tmp_path / "search" / "search_index.json"

@@ -18,7 +18,7 @@ from ..diagnostics import github_command
 from .text import MAX_FOCUS, code, focus, inert, show
 
 if TYPE_CHECKING:
-    from ..spec.load import Source
+    from ..spec.source import Source
 
 __all__ = [
     "Change",

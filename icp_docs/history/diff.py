@@ -15,8 +15,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..spec.load import Playbook, Segment, Source
+from ..spec.load import Playbook, Segment
 from ..spec.models import JourneyStep, Money, Range
+from ..spec.source import Source
 from .changes import (
     Change,
     EntriesChanged,

@@ -22,13 +22,13 @@ from ..spec.load import (
     LoadResult,
     Parsed,
     Playbook,
-    Source,
     assemble,
     missing_playbook,
     parse_document,
 )
 from ..spec.models import PlaybookSpec, SegmentSpec
 from ..spec.parallel import parse_many
+from ..spec.source import Source
 from .git import TreeEntry, read_blobs, resolve, spec_files
 
 __all__ = ["Revision", "at_commit", "at_revision", "load_commits", "load_revision", "seed"]

@@ -15,7 +15,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..diagnostics import Code, Diagnostic
-from ..spec.load import Segment, Source
+from ..spec.load import Segment
+from ..spec.source import Source
 from .registry import Context, Loc, playbook_rule, segment_rule, warn
 from .words import Words
 

@@ -1,6 +1,6 @@
 """Models -> Markdown pages: the Jinja environment, the safe text filters, the page engine.
 
-Nothing here imports MkDocs: :mod:`icp_docs.plugin` and ``icp-docs render`` both call
+Nothing here imports MkDocs: :mod:`icp_docs.mkdocs.plugin` and ``icp-docs render`` both call
 :func:`render_pages`.
 """
 

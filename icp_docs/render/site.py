@@ -1,6 +1,6 @@
 """The decisions the MkDocs plugin makes, as pure functions (no MkDocs import).
 
-The plugin (:mod:`icp_docs.plugin`) only moves data between MkDocs and these functions, so
+The plugin (:mod:`icp_docs.mkdocs.plugin`) only moves data between MkDocs and these functions, so
 each choice here is tested without building a site.
 """
 

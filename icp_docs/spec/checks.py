@@ -18,7 +18,7 @@ from .models import DEFAULT_STAGES, PlaybookSpec, SegmentSpec, Thresholds, is_sl
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from .load import Source
+    from .source import Source
 
 
 @dataclass(frozen=True)

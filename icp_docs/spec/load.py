@@ -25,28 +25,10 @@ from ..diagnostics import Code, Diagnostic, has_errors
 from . import checks, errors, parallel
 from .layout import BOOK_NAMES, display_path, segment_listing
 from .models import PlaybookSpec, SegmentSpec
-from .yaml import Document, Positions, field_path
+from .source import Source
+from .yaml import Document
 
 M = TypeVar("M", bound=BaseModel)
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where a model came from: the file as displayed, its real path, and positions."""
-
-    path: str
-    file: Path
-    positions: Positions
-
-    def where(self, loc: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
-        """Line and column of the value at ``loc`` (of its key with ``key=True``)."""
-        return self.positions.of(loc, key=key)
-
-    def diagnostic(self, code: Code, loc: tuple[str | int, ...], message: str, *,
-                   key: bool = False) -> Diagnostic:
-        """A diagnostic about the value at ``loc`` in this file."""
-        line, col = self.where(loc, key=key)
-        return Diagnostic(self.path, line, col, code, field_path(loc), message)
 
 
 @dataclass(frozen=True)

@@ -23,16 +23,16 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkPage
 from mkdocs.utils import nest_paths
 
-from .diagnostics import Diagnostic, summary
+from ..diagnostics import Diagnostic, summary
+from ..lint import check
+from ..printing import assets as print_assets
+from ..render import filters, site
+from ..render.environment import TemplateProblem, bytecode_cache
+from ..render.pages import Page, render_pages, render_problem_pages, stand_ins
+from ..spec.load import LoadResult, Playbook, SpecCache
+from ..spec.parallel import usable_jobs
 from .htmlcache import RenderCache
-from .lint import check
-from .printing import assets as print_assets
-from .render import filters, site
-from .render.environment import TemplateProblem, bytecode_cache
-from .render.pages import Page, render_pages, render_problem_pages, stand_ins
 from .serving import DirtySearch, NativeWatch
-from .spec.load import LoadResult, Playbook, SpecCache
-from .spec.parallel import usable_jobs
 
 log = logging.getLogger("mkdocs.plugins.icp")
 
@@ -338,8 +338,8 @@ def _failure(diagnostics: list[Diagnostic], *, strict: bool) -> str:
 def _history(playbook: Playbook, jobs: int) -> tuple[Any, dict[str, str] | None]:
     """The change history and each segment's last revision, from git, when available."""
     # Imported here: git and the diff engine are needed only once the specs have loaded.
-    from .history.changelog import load_history
-    from .history.git import last_revisions
+    from ..history.changelog import load_history
+    from ..history.git import last_revisions
 
     history = load_history(playbook, jobs=jobs)
     if history.warning:

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .spec.parallel import frozen_for_fork, usable_jobs
+from ..spec.parallel import frozen_for_fork, usable_jobs
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection

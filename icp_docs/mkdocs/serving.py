@@ -46,7 +46,7 @@ class NativeWatch:
             server.observer = _ChangesOnly(observer)  # type: ignore[assignment]
             for folder in folders:
                 server.watch(folder)  # MkDocs's own handler, on the native observer
-            from .history.git import git_dirs  # git only when serving from a repository
+            from ..history.git import git_dirs  # git only when serving from a repository
 
             found = None if repository is None else git_dirs(repository)
             if found is not None:
