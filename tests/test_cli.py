@@ -54,6 +54,15 @@ def test_the_sample_playbook_is_valid_under_strict() -> None:
     assert done.stderr.strip() == "specs: valid: 5 segments, 0 errors, 0 warnings"
 
 
+def test_an_alternative_needs_no_note(minimal_specs: Path) -> None:
+    # `note` is optional in the contract: a valid playbook failed with E012 when it had none.
+    edit(minimal_specs / "segments" / "payroll-ops.yml", "triggers:\n",
+         "alternatives:\n  - name: A contractor for the annual report\n"
+         "  - name: Spreadsheets\n    note: one per country\ntriggers:\n")
+    done = run(minimal_specs.parent, "validate", "--strict", "specs")
+    assert (done.returncode, done.stdout) == (0, ""), done.stdout
+
+
 def test_text_output_one_problem_a_line(broken: Path) -> None:
     done = run(broken, "validate", "specs")
     assert done.returncode == 1

@@ -240,7 +240,7 @@ class Technographics(Model):
 
 class Alternative(Model):
     name: Text
-    note: Text
+    note: Text | None = None  # "A contractor for the annual report" needs none
 
 
 class Trigger(Model):
