@@ -308,8 +308,9 @@ def test_a_broken_segment_leaves_the_others_usable(minimal_specs: Path) -> None:
     # Past Python's 4,300 digits a number is kept as text: it was never in quotes.
     ("count: 12", "count: " + "9" * 5000, "got '99999999999999999999999999999999999999999999999999"
      "99999...' (5,000 digits: too long to be a number)"),
-    ("    - Germany", "    - Germany: DACH", "expected text, got a mapping (a ': ' inside the "
-     "text made it a mapping: put the whole text in quotes)"),
+    ("    - Germany", "    - Germany: DACH", "expected a list of match values, got 'DACH' (a "
+     "': ' inside the text made it a mapping: put the whole text in quotes, or list the "
+     "values it matches: Germany: [DACH])"),
     # A field written already is never what a second, unknown key was meant as.
     ("    title: Chief Financial Officer", "    title: Chief Financial Officer\n    titles: x",
      "unknown field 'titles' (check the spelling"),

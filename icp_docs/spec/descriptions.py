@@ -10,11 +10,16 @@ _ANTI_ICP = {
     "name": "The look-alike, named so that sellers recognise it.",
     "looks_like": "Why it resembles an ICP at first sight.",
     "why_not": "Why it is not one: what goes wrong when we sell to it.",
-    "signals": "How to spot it early, in the account or on the first call.",
+    "signals": "How to spot it early, in the account or on the first call; a signal written "
+               "`- text: {technologies: [value, ...]}` also knocks matching accounts out in "
+               "data (fields: industry, country, technologies, stage).",
     "evidence": "What proves it (lost deals, churned logos), if known.",
 }
 _RANGE = {"min": "Lowest value (inclusive); leave out for no lower bound.",
-          "max": "Highest value (inclusive); leave out for no upper bound."}
+          "max": "Highest value (inclusive); leave out for no upper bound.",
+          "knockout": "An account outside the range is disqualified in data (default false)."}
+_MATCH = (" An entry may name the account-data values it matches: "
+          "`- B2B software: [COMPUTER_SOFTWARE, Software]`; otherwise its own text is matched.")
 
 FIELDS: dict[str, dict[str, str]] = {
     "PlaybookSpec": {
@@ -28,6 +33,32 @@ FIELDS: dict[str, dict[str, str]] = {
         "journey_stages": "The customer journey's stages; the ten standard ones by default.",
         "qualification": "Default thresholds of every segment's checklist.",
         "lint": "Lint settings: rules switched off for this playbook.",
+        "accounts": "How account data is read by icp-docs score, sql and evidence.",
+    },
+    "Accounts": {
+        "columns": "Which column of your export holds each field, where it is not HubSpot's.",
+        "revenue_currency": "ISO 4217 currency of the revenue column (the playbook's by "
+                            "default).",
+        "rates": "What one unit of a currency is worth in the playbook's currency: EUR: 1.08.",
+        "grades": "The lowest fit score (0-100) of grades A, B and C.",
+    },
+    "Columns": {
+        "name": "Column of the company name (default: name or Company name).",
+        "domain": "Column of the domain (default: domain or Company Domain Name).",
+        "industry": "Column of the industry (default: industry or Industry).",
+        "employees": "Column of the employee count (default: numberofemployees or Number of "
+                     "Employees).",
+        "revenue": "Column of annual revenue (default: annualrevenue or Annual Revenue).",
+        "country": "Column of the country (default: country or Country/Region).",
+        "founded_year": "Column of the year founded (default: founded_year or Year Founded).",
+        "technologies": "Column of the technologies, ; or , separated (default: technologies "
+                        "or web_technologies).",
+        "stage": "Column of the funding stage (no default).",
+    },
+    "Grades": {
+        "A": "Lowest score of grade A (default 80).",
+        "B": "Lowest score of grade B (default 60).",
+        "C": "Lowest score of grade C (default 40); lower grades D.",
     },
     "Summary": {
         "buyer": "Who the buyer is, in one sentence.",
@@ -74,21 +105,21 @@ FIELDS: dict[str, dict[str, str]] = {
         "as_of": "Date of the data (YYYY-MM-DD).",
     },
     "Firmographics": {
-        "industries": "Industries or verticals (at least one).",
+        "industries": "Industries or verticals (at least one)." + _MATCH,
         "employees": "Company size in employees.",
         "revenue": "Annual revenue range.",
-        "geographies": "Countries or regions.",
+        "geographies": "Countries or regions." + _MATCH,
         "company_age_years": "Company age in years.",
-        "stages": "Funding or ownership stages, e.g. Series B.",
+        "stages": "Funding or ownership stages, e.g. Series B." + _MATCH,
         "departments": "Departments that own the problem.",
         "other": "Any other criterion: name -> value.",
     },
     "Range": _RANGE,
     "Money": {**_RANGE, "currency": "ISO 4217 code; the playbook's currency by default."},
     "Technographics": {
-        "uses": "Tools they run today that make them a fit.",
-        "bonus": "Tools that make them a better fit.",
-        "red_flags": "Tools or set-ups that warn us off.",
+        "uses": "Tools they run today that make them a fit." + _MATCH,
+        "bonus": "Tools that make them a better fit." + _MATCH,
+        "red_flags": "Tools or set-ups that warn us off; in data, a knock-out." + _MATCH,
     },
     "Alternative": {"name": "The alternative.", "note": "When it wins, and when we do."},
     "Trigger": {

@@ -218,6 +218,17 @@ def explain(kind: str, err: dict[str, Any], loc: Sequence[str | int]) -> str:
     if kind == "too_short":
         count = ctx.get("min_length", 1)
         return f"needs at least {count} item{'s' * (count != 1)}, got {_describe(given)}"
+    if kind == "list_type" and isinstance(given, str) and len(loc) >= 2 and \
+            isinstance(loc[-2], int):
+        # `- Germany: DACH` in a list of entries: match values, or text with a ': ' in it.
+        return (f"expected a list of match values, got {_describe(given)} (a ': ' inside the "
+                f"text made it a mapping: put the whole text in quotes, or list the values "
+                f"it matches: {name}: [{given}])")
+    if kind == "too_long" and isinstance(given, dict):
+        # A list entry with match values is one `text: [values]` pair; two keys on one entry
+        # are usually a missing "- " before the second.
+        return (f"one entry per item: {', '.join(map(repr, given))} are {len(given)}; start "
+                "each on its own line with '- '")
     if kind == "string_too_long":
         limit = ctx.get("max_length")
         if name == "id":

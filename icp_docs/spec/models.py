@@ -17,10 +17,12 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
     Strict,
     StringConstraints,
     model_validator,
 )
+from pydantic_core import core_schema
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -119,6 +121,101 @@ def _no_entries() -> dict[str, Any]:
     return {}
 
 
+#: The account fields a spec can name: what ``icp-docs score`` reads from each row (the
+#: playbook's ``accounts.columns`` says which column of an export holds each).
+ACCOUNT_FIELDS = ("name", "domain", "industry", "employees", "revenue", "country",
+                  "founded_year", "technologies", "stage")
+#: The fields whose cells hold text an entry can match, for anti-ICP signals.
+TEXT_FIELDS = ("industry", "country", "technologies", "stage")
+AccountField = Literal["industry", "country", "technologies", "stage"]
+
+
+def _text_schema() -> core_schema.CoreSchema:
+    return core_schema.str_schema(strip_whitespace=True, min_length=1, strict=True)
+
+
+class Term(str):
+    """A list entry (an industry, a country, a tool) that reads as its text on every page, and
+    may name the account-data values it matches: ``- B2B software: [COMPUTER_SOFTWARE,
+    Software]``. Without them (``match == ()``) data is matched on the text itself.
+
+    A ``str`` everywhere else (pages, lint, diff): only :mod:`icp_docs.data` reads ``match``.
+    """
+
+    match: tuple[str, ...]
+
+    def __new__(cls, text: str, match: tuple[str, ...] = ()) -> Self:
+        made = super().__new__(cls, text)
+        made.match = tuple(match)
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:  # workers send models back pickled
+        return (type(self), (str(self), self.match))
+
+    @classmethod
+    def _make(cls, value: str | dict[str, list[str]]) -> "Term":
+        if isinstance(value, str):
+            return cls(value)
+        ((text, values),) = value.items()
+        return cls(text, tuple(values))
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any,
+                                     handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        entry = core_schema.dict_schema(
+            keys_schema=_text_schema(),
+            values_schema=core_schema.list_schema(_text_schema(), min_length=1),
+            min_length=1, max_length=1, strict=True)
+        return core_schema.no_info_after_validator_function(
+            cls._make, core_schema.union_schema([_text_schema(), entry]),
+            serialization=core_schema.plain_serializer_function_ser_schema(cls._dump))
+
+    def _dump(self) -> str | dict[str, list[str]]:
+        return {str(self): list(self.match)} if self.match else str(self)
+
+
+class Signal(str):
+    """An anti-ICP signal: text for sellers, and optionally the account values that show it,
+    by field: ``- Books close in QuickBooks: {technologies: [QuickBooks, QBO]}``. Only a
+    signal with match values can knock an account out in data."""
+
+    match: dict[str, tuple[str, ...]]
+
+    def __new__(cls, text: str, match: dict[str, tuple[str, ...]] | None = None) -> Self:
+        made = super().__new__(cls, text)
+        made.match = dict(match or {})
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self), self.match))
+
+    @classmethod
+    def _make(cls, value: str | dict[str, dict[str, list[str]]]) -> "Signal":
+        if isinstance(value, str):
+            return cls(value)
+        ((text, by_field),) = value.items()
+        return cls(text, {name: tuple(values) for name, values in by_field.items()})
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any,
+                                     handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        fields = core_schema.typed_dict_schema(
+            {name: core_schema.typed_dict_field(
+                core_schema.list_schema(_text_schema(), min_length=1), required=False)
+             for name in TEXT_FIELDS},
+            extra_behavior="forbid", strict=True)
+        entry = core_schema.dict_schema(keys_schema=_text_schema(), values_schema=fields,
+                                        min_length=1, max_length=1, strict=True)
+        return core_schema.no_info_after_validator_function(
+            cls._make, core_schema.union_schema([_text_schema(), entry]),
+            serialization=core_schema.plain_serializer_function_ser_schema(cls._dump))
+
+    def _dump(self) -> str | dict[str, dict[str, list[str]]]:
+        if not self.match:
+            return str(self)
+        return {str(self): {name: list(values) for name, values in self.match.items()}}
+
+
 class Model(BaseModel):
     """Base of every spec model: immutable, unknown fields rejected.
 
@@ -142,6 +239,7 @@ class Range(Model):
 
     min: Count | None = None
     max: Count | None = None
+    knockout: bool = False  # an account outside the range is disqualified in data
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
@@ -155,6 +253,7 @@ class Money(Model):
     min: Amount | None = None
     max: Amount | None = None
     currency: Currency | None = None
+    knockout: bool = False  # an account outside the range is disqualified in data
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
@@ -175,7 +274,7 @@ class AntiICP(Model):
     name: Text
     looks_like: Text
     why_not: Text
-    signals: Annotated[list[Text], Field(min_length=1)]  # how a seller spots it early
+    signals: Annotated[list[Signal], Field(min_length=1)]  # how a seller spots it early
     evidence: Text | None = None
 
 
@@ -203,6 +302,49 @@ class LintSettings(Model):
     disable: list[Text] = Field(default_factory=_no_items)
 
 
+class Columns(Model):
+    """Which column of an account export holds each field, where it is not HubSpot's (the API
+    name or the export label, e.g. ``numberofemployees`` or "Number of Employees")."""
+
+    name: Text | None = None
+    domain: Text | None = None
+    industry: Text | None = None
+    employees: Text | None = None
+    revenue: Text | None = None
+    country: Text | None = None
+    founded_year: Text | None = None
+    technologies: Text | None = None
+    stage: Text | None = None
+
+
+class Grades(Model):
+    """The lowest fit score (0-100) of each grade; below ``C`` an account grades D."""
+
+    A: Annotated[int, Field(ge=1, le=100)] = 80
+    B: Annotated[int, Field(ge=1, le=100)] = 60
+    C: Annotated[int, Field(ge=1, le=100)] = 40
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if not self.A > self.B > self.C:
+            raise ValueError(f"grades must fall from A to C (A {self.A}, B {self.B}, "
+                             f"C {self.C})")
+        return self
+
+
+class Accounts(Model):
+    """How account data (a CRM export, a warehouse table) is read by ``icp-docs score``,
+    ``sql`` and ``evidence``."""
+
+    columns: Columns = Field(default_factory=Columns)
+    #: The currency of the revenue column; the playbook's currency when left out.
+    revenue_currency: Currency | None = None
+    #: What one unit of each currency is worth in the playbook's currency (EUR: 1.08).
+    rates: dict[Currency, Annotated[float, Field(gt=0, allow_inf_nan=False)]] = Field(
+        default_factory=_no_entries)
+    grades: Grades = Field(default_factory=Grades)
+
+
 class PlaybookSpec(Model):
     """``specs/playbook.yml``: company-level facts."""
 
@@ -219,23 +361,24 @@ class PlaybookSpec(Model):
     )
     qualification: Thresholds = Field(default_factory=Thresholds)
     lint: LintSettings = Field(default_factory=LintSettings)
+    accounts: Accounts = Field(default_factory=Accounts)
 
 
 class Firmographics(Model):
-    industries: Annotated[list[Text], Field(min_length=1)]
+    industries: Annotated[list[Term], Field(min_length=1)]
     employees: Range | None = None
     revenue: Money | None = None
-    geographies: list[Text] = Field(default_factory=_no_items)
+    geographies: list[Term] = Field(default_factory=_no_items)
     company_age_years: Range | None = None
-    stages: list[Text] = Field(default_factory=_no_items)
-    departments: list[Text] = Field(default_factory=_no_items)
+    stages: list[Term] = Field(default_factory=_no_items)
+    departments: list[Term] = Field(default_factory=_no_items)  # no account column: W128
     other: dict[str, Text] = Field(default_factory=_no_entries)
 
 
 class Technographics(Model):
-    uses: list[Text] = Field(default_factory=_no_items)
-    bonus: list[Text] = Field(default_factory=_no_items)
-    red_flags: list[Text] = Field(default_factory=_no_items)
+    uses: list[Term] = Field(default_factory=_no_items)
+    bonus: list[Term] = Field(default_factory=_no_items)
+    red_flags: list[Term] = Field(default_factory=_no_items)
 
 
 class Alternative(Model):
