@@ -114,7 +114,8 @@ CASES: dict[str, tuple[list[Edit], list[tuple[str, str, int, int, str]]]] = {
                                   [("E016", BOOK, 19, 21, "qualification.disqualify_below")]),
     "validated without evidence": ([(S, EVIDENCE, "")], [("E017", SEG, 5, 9, "status")]),
     "nesting too deep": ([(S, "", "id: " + "[" * 70 + "]" * 70 + "\n")],
-                         [("E018", SEG, 1, 68, "")]),
+                         # The path down to the level where reading stopped.
+                         [("E018", SEG, 1, 68, "id" + "[0]" * 63)]),
     "unknown lint rule": ([(P, "qualification:", "lint:\n  disable: [W999]\nqualification:")],
                           [("E010", BOOK, 18, 13, "lint.disable[0]")]),
 }
@@ -122,6 +123,10 @@ CASES: dict[str, tuple[list[Edit], list[tuple[str, str, int, int, str]]]] = {
 
 # A field error does not hide the checks that read other fields: one run reports them all.
 ALONGSIDE: dict[str, tuple[list[Edit], list[tuple[str, str, int, int, str]]]] = {
+    "unknown lint rules beside a wrong type": (
+        [(P, "qualification:", 'lint:\n  disable: [W999, "<script>", 5]\nqualification:')],
+        [("E010", BOOK, 18, 13, "lint.disable[0]"), ("E010", BOOK, 18, 19, "lint.disable[1]"),
+         ("E010", BOOK, 18, 31, "lint.disable[2]")]),
     "segment checks beside a wrong tier": (
         [(S, "tier: 1", "tier: 9"), (S, "id: payroll-ops", "id: payroll"),
          (S, "id: payroll-manager", "id: cfo"), (S, "  decision:", "  decided:"),

@@ -259,7 +259,8 @@ def _parse(doc: Document, text: str) -> None:
         problem = str(exc.problem or exc.context or "the file cannot be parsed")
         if "maximum nesting depth" in problem:
             # Newer libyaml stops deep flow collections itself, before our own limit can.
-            _marked(doc, exc, f"values nest more than {MAX_DEPTH} levels deep", Code.TOO_DEEP)
+            _marked(doc, exc, f"values nest more than {MAX_DEPTH} levels deep", Code.TOO_DEEP,
+                    field_path(builder.stack[-1].loc) if builder.stack else "")
         else:
             line, col, message = explain(exc, text, builder.last)
             _error(doc, line, col, Code.YAML_SYNTAX, f"invalid YAML: {message}")
@@ -309,10 +310,10 @@ def _texts(value: Any, loc: Loc) -> Iterator[tuple[Loc, str, bool]]:
 
 
 def _marked(doc: Document, exc: yaml.MarkedYAMLError, message: str,
-            code: Code = Code.YAML_SYNTAX) -> None:
+            code: Code = Code.YAML_SYNTAX, fld: str = "") -> None:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    _error(doc, line, col, code, message)
+    _error(doc, line, col, code, message, fld)
 
 
 def _bad_character(text: str) -> tuple[int, int, int]:
