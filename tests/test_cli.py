@@ -293,6 +293,8 @@ def test_new_segment_refuses_bad_usage(minimal_specs: Path, args: list[str], sai
     (["render", "specs/playbook.yml", "--out", "site-md"], "specs/playbook.yml: not a folder"),
     (["render", "specs", "--out", "specs/playbook.yml"], "--out specs/playbook.yml: a file"),
     (["render", "specs", "--out", "site-md", "--prefix", "../up"], "--prefix: prefix '../up'"),
+    (["render", "specs", "--out", "site-md", "--prefix", "/abs/path"],
+     "--prefix /abs/path is absolute"),
     (["schema", "--out", "specs/playbook.yml"], "--out specs/playbook.yml: a file"),
     (["schema", "--out", "specs/playbook.yml/sub"],
      "--out specs/playbook.yml/sub: specs/playbook.yml is a file, not a folder"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -33,6 +34,10 @@ class OutputConflict(Exception):
 def run(args: argparse.Namespace) -> int:
     """Render the pages into ``args.out``; returns the exit code."""
     specs, out = folder_argument(args.specs), output_argument(args.out)
+    if os.path.isabs(args.prefix) or args.prefix.startswith(("/", "\\")):
+        # A prefix is a folder inside --out; an absolute one is a path meant for --out.
+        raise UsageError(f"--prefix {args.prefix} is absolute: give the folder inside --out "
+                         "the pages go to (like playbook), and the place itself with --out")
     try:
         normalise_prefix(args.prefix)
     except ValueError as exc:
