@@ -182,6 +182,21 @@ def test_schema_prints_or_writes_and_never_overwrites_a_user_file(tmp_path: Path
     assert not (mine / "playbook.schema.json").exists()
 
 
+def test_schema_never_overwrites_a_generated_file_the_user_edited(tmp_path: Path) -> None:
+    assert run(tmp_path, "schema", "--out", "out").returncode == 0
+    segment = tmp_path / "out" / "segment.schema.json"
+    edited = segment.read_text().replace('"title": "SegmentSpec"', '"title": "Ours"', 1)
+    assert edited != segment.read_text()
+    segment.write_text(edited)
+    done = run(tmp_path, "schema", "--out", "out")
+    assert done.returncode == 1
+    assert "was edited since icp-docs wrote it; not overwriting it (--force" in done.stderr
+    assert segment.read_text() == edited
+    assert run(tmp_path, "schema", "--out", "out", "--force").returncode == 0
+    assert segment.read_text() != edited
+    assert run(tmp_path, "schema", "--out", "out").returncode == 0
+
+
 def test_new_segment_is_valid_with_only_placeholder_warnings(minimal_specs: Path) -> None:
     cwd = minimal_specs.parent
     done = run(cwd, "new", "segment", "fresh-start")
