@@ -158,6 +158,12 @@ def test_template_override_is_watched(server: Server) -> None:
     assert "Payroll Manager" not in persona.split("<article")[1]
     assert "overrides/icp/segment.md.jinja:3:1: error[E019]: template syntax error" in \
         server.output()
+    # A Python error raised while rendering: the same error page, never hanging pages.
+    (overrides / "segment.md.jinja").write_text(
+        '{% extends "_base/segment.md.jinja" %}\n{% block badges %}\n{{ 1/0 }}\n'
+        "{% endblock %}\n")
+    body = server.wait_for(SEGMENT, lambda body: "ZeroDivisionError" in body)
+    assert "overrides/icp/segment.md.jinja:3" in body
     (overrides / "segment.md.jinja").write_text(
         '{% extends "_base/segment.md.jinja" %}\n'
         "{% block badges %}\nMended badges.\n{% endblock %}\n")
