@@ -418,3 +418,11 @@ def test_the_summary_comes_after_the_lines_in_one_log(broken: Path) -> None:
     lines = done.stdout.splitlines()
     assert [line.split(": ")[1] for line in lines[:-1]] == ["error[E010]", "warning[W104]"]
     assert lines[-1] == "specs: invalid: 2 segments (1 with errors), 1 error, 1 warning"
+
+
+def test_render_warns_of_a_templates_folder_that_does_not_exist(minimal_specs: Path) -> None:
+    done = run(minimal_specs.parent, "render", "specs", "--out", "md", "--templates", "ovr")
+    assert done.returncode == 0, done.stderr
+    assert "icp-docs: warning: --templates: templates folder ovr does not exist" in done.stderr
+    done = run(minimal_specs.parent, "render", "specs", "--out", "md2")
+    assert "templates folder" not in done.stderr

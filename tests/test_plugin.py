@@ -420,3 +420,17 @@ def test_a_prefix_leaving_the_docs_folder_is_a_config_error(tmp_path: Path,
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "Config value 'plugins': Plugin 'icp' option 'prefix': prefix" in done.stderr
     assert "must stay inside the docs folder" in done.stderr
+
+
+def test_a_templates_folder_that_does_not_exist_is_warned_of(tmp_path: Path) -> None:
+    # A misspelt folder left every override unused without a word.
+    root = _copy(tmp_path)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace(
+        "  - icp\n", "  - icp:\n      templates: overides/icp/\n", 1))
+    done = mkdocs_build(config, tmp_path / "site")
+    assert done.returncode == 0, done.stderr
+    assert "WARNING -  icp: templates folder overides/icp/ does not exist" in done.stderr
+    assert mkdocs_build(config, tmp_path / "strict", "--strict").returncode == 1
+    config.write_text(config.read_text().replace("overides/icp/", "overrides/icp/"))
+    assert "templates folder" not in mkdocs_build(config, tmp_path / "site").stderr

@@ -62,7 +62,7 @@ class IcpConfig(base.Config):  # type: ignore[no-untyped-call]
     enabled = c.Type(bool, default=True)
     specs_dir = c.Type(str, default="specs")
     prefix = _Prefix(str, default="playbook")
-    templates = c.Type(str, default="overrides/icp/")
+    templates = c.Type(str, default=site.DEFAULT_TEMPLATES)
     strict = c.Type(bool, default=False)
     lint_disable = c.ListOfItems(c.Type(str), default=[])
     noindex = c.Type(bool, default=True)
@@ -120,6 +120,9 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
             "templates folder": root / self.config.templates})
         if problem is not None:
             raise PluginError(f"icp: {problem}")
+        missing = site.missing_templates(root / self.config.templates, self.config.templates)
+        if missing is not None:
+            log.warning("icp: %s", missing)
         for name, settings in site.missing_extensions(config.markdown_extensions,
                                                       config.mdx_configs).items():
             if name not in config.markdown_extensions:

@@ -22,7 +22,7 @@ from ..diagnostics import format_all, has_errors, summary
 from ..lint import check
 from .environment import TemplateProblem
 from .pages import Page, normalise_prefix, render_pages
-from .site import remove_outputs
+from .site import missing_templates, remove_outputs
 
 MANIFEST = ".icp-docs-render.json"
 
@@ -42,6 +42,9 @@ def run(args: argparse.Namespace) -> int:
         normalise_prefix(args.prefix)
     except ValueError as exc:
         raise UsageError(f"--prefix: {exc}") from exc
+    missing = missing_templates(Path(args.templates), args.templates)
+    if missing is not None:
+        print(f"icp-docs: warning: --templates: {missing}", file=sys.stderr)
     result = check(specs)
     if result.diagnostics:
         print(format_all(result.diagnostics), file=sys.stderr)

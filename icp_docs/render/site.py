@@ -65,6 +65,19 @@ def clobbered_by_site(site_dir: Path, keep: Mapping[str, Path]) -> str | None:
     return None
 
 
+#: The templates folder looked for when none is named: its absence is the usual case.
+DEFAULT_TEMPLATES = "overrides/icp/"
+
+
+def missing_templates(folder: Path, given: str) -> str | None:
+    """What to say when a templates folder the user named does not exist (a misspelt one
+    would otherwise leave every override unused without a word); None otherwise."""
+    if folder.is_dir() or given.rstrip("/") == DEFAULT_TEMPLATES.rstrip("/"):
+        return None
+    return (f"templates folder {given} does not exist: no override is used, the pages come "
+            "from the package's templates (check the spelling, or create the folder)")
+
+
 def mentions_prefix(nav: Any, prefix: str) -> bool:
     """Whether an explicit nav already links to any playbook page."""
     if isinstance(nav, str):
