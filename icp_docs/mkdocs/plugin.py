@@ -100,6 +100,7 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
                 config.markdown_extensions.append(name)
             config.mdx_configs[name] = settings
         _material_icons(config)
+        _link_repository(config)
         print_assets.add_to_config(config.extra_css, config.extra_javascript)
         if config.nav is not None and self.config.nav:
             prefix = self.config.prefix.strip("/")
@@ -292,6 +293,25 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
         self.watcher.watch(server, folders, root / self.config.specs_dir
                            if self.config.history else None)
         return server
+
+
+def _link_repository(config: MkDocsConfig) -> None:
+    """Without a ``repo_url`` in mkdocs.yml, the repository the docs are kept in, from its
+    ``origin`` remote (:func:`icp_docs.history.remote.repo_link`): MkDocs derived its
+    ``repo_name`` and ``edit_uri`` from the ``repo_url`` before this hook, so they are set
+    here too, each only when mkdocs.yml leaves it out."""
+    if config.repo_url is not None:
+        return
+    from ..history.remote import repo_link  # git only for a site that names no repository
+
+    link = repo_link(Path(config.docs_dir))
+    if link is None:
+        return
+    config.repo_url = link.repo_url
+    if config.repo_name is None:
+        config.repo_name = link.repo_name
+    if config.edit_uri is None and config.edit_uri_template is None:
+        config.edit_uri = link.edit_uri
 
 
 def _material_icons(config: MkDocsConfig) -> None:
