@@ -582,6 +582,20 @@ def test_the_pdf_gets_the_mode_a_plain_write_would(built_site: Path, tmp_path: P
     assert [p.name for p in tmp_path.iterdir()] == ["one.pdf"]
 
 
+@slow
+def test_without_playwright_the_error_says_how_to_get_it(built_site: Path,
+                                                         tmp_path: Path) -> None:
+    # An installation without the site extra: the import of playwright fails as it would.
+    code = ("import sys; sys.modules['playwright'] = None; from icp_docs.cli import main; "
+            f"sys.exit(main(['checklists', '--pdf', {str(tmp_path / 'x.pdf')!r}, "
+            f"'--site', {str(built_site)!r}]))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert (done.returncode, done.stderr) == (1, (
+        "icp-docs: Playwright is not installed; install icp-docs with its site extra (in its "
+        "clone: pip install -e '.[site]')\n"))
+
+
 def _readme_first_command() -> str:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     return re.findall(r"^```sh\n(.*?)\n```", readme, re.M | re.S)[0]

@@ -70,6 +70,9 @@ _NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable
 #: Where macOS keeps Chrome and Chromium: app bundles, never on the PATH.
 _MAC_APPS = ("/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
              "/Applications/Chromium.app/Contents/MacOS/Chromium")
+#: How to get what printing needs from Python: icp-docs is on no package index, so its name
+#: alone would not install it.
+SITE_EXTRA = "install icp-docs with its site extra (in its clone: pip install -e '.[site]')"
 #: The environment variable naming the browser to print with, before any search.
 CHROMIUM_VARIABLE = "ICP_DOCS_CHROMIUM"
 
@@ -170,8 +173,7 @@ class Printer:
             import playwright.sync_api  # noqa: F401
         except ImportError as exc:
             # The site extra brings Playwright; only an installation without it gets here.
-            raise PrintError("Playwright is not installed; pip install playwright (or install "
-                             "icp-docs with its site extra)") from exc
+            raise PrintError(f"Playwright is not installed; {SITE_EXTRA}") from exc
 
     def __enter__(self) -> Printer:
         self.check()
