@@ -1,8 +1,9 @@
 """Shared test set-up.
 
-Headless Chromium (Debian's ``chromium`` package) is installed here when it is missing, once,
-in the controlling process before xdist starts its workers: the browser tests run for real on a
-fresh CI machine instead of being skipped.
+Headless Chromium (Debian's ``chromium`` package), and Poppler for the tests that look at a
+printed page, are installed here when missing (as root, with apt-get), once, in the controlling
+process before xdist starts its workers: the browser tests run for real on a fresh CI machine
+instead of being skipped. ``icp-docs checklists`` itself installs nothing: it says the command.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 import pytest
 
 from icp_docs.lint import Verdict, check, verdict
-from icp_docs.printing.browser import CHROMIUM_ARGS, Printer, find_chromium
+from icp_docs.printing.browser import CHROMIUM_ARGS, Printer, find_chromium, install_hint
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
@@ -50,12 +51,17 @@ def copy_tree(src: Path, dst: Path, *, dirs_exist_ok: bool = False,
 
 
 def _install_chromium() -> None:
-    if find_chromium() or os.geteuid() != 0 or not shutil.which("apt-get"):
+    # Chromium prints and runs the browser tests; Poppler's pdftoppm (tests only: the product
+    # never calls it) renders printed pages to images. Either may be missing without the other.
+    missing = [package for package, found in (("chromium", find_chromium()),
+                                              ("poppler-utils", shutil.which("pdftoppm")))
+               if not found]
+    if not missing or os.geteuid() != 0 or not shutil.which("apt-get"):
         return
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], check=False, env=env,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "chromium", "poppler-utils"],
+    subprocess.run(["apt-get", "install", "-y", "-qq", *missing],
                    check=False, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -69,7 +75,7 @@ def chromium() -> str:
     """The path of a headless-capable Chromium; fails (not skips) when none can be had."""
     path = find_chromium()
     if path is None:
-        pytest.fail("Chromium is missing and could not be installed (apt-get install chromium)")
+        pytest.fail(f"Chromium is missing and could not be installed: {install_hint()}")
     return path
 
 

@@ -64,16 +64,6 @@ def test_sample_site_has_every_page(built_site: Path) -> None:
         assert (built_site / name / "index.html").is_file(), name
 
 
-def test_sample_edit_links_open_the_yaml(built_site: Path) -> None:
-    base = "https://github.com/example/icp-docs/edit/main/"
-    persona = next((built_site / "playbook/segments/multi-entity-close/personas").glob("*"))
-    assert f'href="{base}specs/segments/multi-entity-close.yml"' in \
-        (persona / "index.html").read_text()
-    for page in ("playbook/index.html", "playbook/anti-icp/index.html"):
-        assert f'href="{base}specs/playbook.yml"' in (built_site / page).read_text()
-    assert f'href="{base}docs/site.md"' in (built_site / "site/index.html").read_text()
-
-
 def test_sample_noindex_on_playbook_pages_only(built_site: Path) -> None:
     robots = '<meta name="robots" content="noindex, nofollow">'
     assert robots in (built_site / "playbook/journey/index.html").read_text()

@@ -26,7 +26,7 @@ from icp_docs.lint import check
 from icp_docs.lint.rules import MAX_CHECKLIST_CHARS, MAX_CRITERIA
 from icp_docs.printing import assets as print_assets
 from icp_docs.printing import sheet
-from icp_docs.printing.browser import PAPER_MM, Printer, serve
+from icp_docs.printing.browser import PAPER_MM, Printer, install_hint, serve
 from icp_docs.printing.site import find_checklists
 from icp_docs.printing.stamp import revision_stamps
 from icp_docs.spec.load import Playbook
@@ -496,6 +496,132 @@ def test_without_a_site_the_command_builds_one(tmp_path: Path) -> None:
     assert "building the site" in done.stderr
     assert len(PdfReader(project / "one.pdf").pages) == 1
     assert not (project / "site").exists()  # built in a temporary folder, not in the project
+
+
+# ---- Set-up: the documented install, finding the browser, the PDF's mode ------------------
+
+ROOT = SPECS.parent
+HINT_TAIL = "(or set ICP_DOCS_CHROMIUM to the path of a Chromium or Chrome executable)"
+
+
+def _without_chromium_variable() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k != "ICP_DOCS_CHROMIUM"}
+
+
+def _run(env: dict[str, str], *args: str, cwd: Path | None = None,
+         umask: int = -1) -> subprocess.CompletedProcess[str]:
+    """``icp-docs checklists`` in its own process with exactly this environment."""
+    return subprocess.run([sys.executable, "-m", "icp_docs", "checklists", *args],
+                          capture_output=True, text=True, cwd=cwd, timeout=300, check=False,
+                          env=env, umask=umask)
+
+
+@slow
+def test_without_chromium_the_error_says_the_command_that_installs_it(
+        built_site: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "bin"  # a PATH with no browser on it
+    empty.mkdir()
+    env = {**_without_chromium_variable(), "PATH": str(empty)}
+    done = _run(env, "--pdf", str(tmp_path / "pack.pdf"), "--site", str(built_site))
+    sudo = "" if os.geteuid() == 0 else "sudo "
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == ("icp-docs: Chromium was not found; install it: "
+                           f"{sudo}apt-get install chromium {HINT_TAIL}\n")
+    assert not (tmp_path / "pack.pdf").exists()
+
+
+@pytest.mark.parametrize(("platform", "root", "command"), [
+    ("linux", False, "sudo apt-get install chromium"),
+    ("linux", True, "apt-get install chromium"),  # root in a container has no sudo, often
+    ("darwin", False, "brew install --cask google-chrome"),
+])
+def test_the_install_hint_is_one_command_for_the_platform(platform: str, root: bool,
+                                                          command: str) -> None:
+    assert install_hint(platform, root) == f"{command} {HINT_TAIL}"
+
+
+@browser
+@slow
+def test_the_chromium_variable_names_the_browser_to_print_with(
+        built_site: Path, chromium: str, tmp_path: Path) -> None:
+    # A broken "chromium" first on the PATH: the search would find it, the variable does not.
+    fake = tmp_path / "bin" / "chromium"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\nexit 3\n", encoding="utf-8")
+    fake.chmod(0o755)
+    env = {**_without_chromium_variable(),
+           "PATH": f"{fake.parent}{os.pathsep}{os.environ['PATH']}"}
+    out = tmp_path / "one.pdf"
+    args = ("--pdf", str(out), "--segment", "multi-entity-close", "--site", str(built_site))
+    done = _run(env, *args)
+    assert done.returncode == 1 and f"Chromium at {fake} did not start" in done.stderr
+    missing = tmp_path / "no-such-chrome"
+    done = _run({**env, "ICP_DOCS_CHROMIUM": str(missing)}, *args)
+    assert (done.returncode, done.stderr) == (1, (
+        f"icp-docs: ICP_DOCS_CHROMIUM={missing} is not an executable file; set it to the path "
+        "of Chromium or Chrome, or unset it to search the PATH\n"))
+    done = _run({**env, "ICP_DOCS_CHROMIUM": chromium}, *args)
+    assert done.returncode == 0, done.stderr
+    assert len(PdfReader(out).pages) == 1
+
+
+@browser
+@slow
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_the_pdf_gets_the_mode_a_plain_write_would(built_site: Path, tmp_path: Path,
+                                                   umask: int, mode: int) -> None:
+    out = tmp_path / "one.pdf"
+    args = ("--pdf", str(out), "--segment", "outsourced-close-firms", "--site", str(built_site))
+    done = _run(dict(os.environ), *args, umask=umask)
+    assert done.returncode == 0, done.stderr
+    assert oct(out.stat().st_mode & 0o777) == oct(mode)
+    out.chmod(0o640)  # replacing a PDF keeps the mode its owner gave it
+    done = _run(dict(os.environ), *args, umask=umask)
+    assert done.returncode == 0, done.stderr
+    assert oct(out.stat().st_mode & 0o777) == oct(0o640)
+    assert [p.name for p in tmp_path.iterdir()] == ["one.pdf"]
+
+
+@slow
+def test_without_playwright_the_error_says_how_to_get_it(built_site: Path,
+                                                         tmp_path: Path) -> None:
+    # An installation without the site extra: the import of playwright fails as it would.
+    code = ("import sys; sys.modules['playwright'] = None; from icp_docs.cli import main; "
+            f"sys.exit(main(['checklists', '--pdf', {str(tmp_path / 'x.pdf')!r}, "
+            f"'--site', {str(built_site)!r}]))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert (done.returncode, done.stderr) == (1, (
+        "icp-docs: Playwright is not installed; install icp-docs with its site extra (in its "
+        "clone: pip install -e '.[site]')\n"))
+
+
+def _readme_first_command() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"^```sh\n(.*?)\n```", readme, re.M | re.S)[0]
+
+
+@browser
+@slow
+def test_the_readme_set_up_prints_the_pack(tmp_path: Path, chromium: str) -> None:
+    # The README's first command in a fresh copy of the checkout, with a build for the serve,
+    # then the main job: everything it needs comes from that one install.
+    command = _readme_first_command()
+    assert command.startswith("python3 -m venv .venv && ") and command.endswith(" mkdocs serve")
+    clone = tmp_path / "icp-docs"
+    shutil.copytree(ROOT, clone, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "site", "*.egg-info", "__pycache__", ".*_cache", "build"))
+    env = {k: v for k, v in _without_chromium_variable().items()
+           if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
+    env["PATH"] = os.pathsep.join(p for p in env["PATH"].split(os.pathsep)
+                                  if not p.startswith(sys.prefix))  # not this test's venv
+    script = (command.removesuffix(" mkdocs serve") + " mkdocs build -q"
+              " && icp-docs checklists --pdf pack.pdf")
+    done = subprocess.run(["bash", "-c", script], cwd=clone, env=env, capture_output=True,
+                          text=True, timeout=900, check=False)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert done.stdout.splitlines()[-1] == "pack.pdf"
+    assert len(PdfReader(clone / "pack.pdf").pages) == 5
 
 
 # ---- Pure parts: no browser, no build ---------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import jinja2
 from mkdocs.config import base
@@ -39,6 +39,9 @@ from ..spec.load import LoadResult, Playbook, SpecCache
 from ..spec.parallel import usable_jobs
 from .htmlcache import RenderCache
 from .serving import DirtySearch, NativeWatch
+
+if TYPE_CHECKING:
+    from ..history.remote import RepoLink
 
 log = logging.getLogger("mkdocs.plugins.icp")
 
@@ -90,6 +93,8 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
         self.made_nav: list[Any] | None = None  # ... this one (serve may hand it back)
         self.search = DirtySearch()  # serve --dirty: the index of pages not rebuilt
         self.page_urls: list[str] = []  # every page of the site, in the files' order
+        # The docs folder's repository link, asked of git once, not on every serve rebuild.
+        self.repo_links: dict[str, RepoLink | None] = {}
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"],
                    dirty: bool) -> None:
@@ -129,6 +134,7 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
                 config.markdown_extensions.append(name)
             config.mdx_configs[name] = settings
         _material_icons(config)
+        _link_repository(config, self.repo_links)
         print_assets.add_to_config(config.extra_css, config.extra_javascript)
         if config.nav is not None and self.config.nav:
             prefix = self.config.prefix.strip("/")
@@ -321,6 +327,27 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
         self.watcher.watch(server, folders, root / self.config.specs_dir
                            if self.config.history else None)
         return server
+
+
+def _link_repository(config: MkDocsConfig, known: dict[str, RepoLink | None]) -> None:
+    """Without a ``repo_url`` in mkdocs.yml, the repository the docs are kept in, from its
+    ``origin`` remote (:func:`icp_docs.history.remote.repo_link`, remembered in ``known``):
+    MkDocs derived its ``repo_name`` and ``edit_uri`` from the ``repo_url`` before this hook,
+    so they are set here too, each only when mkdocs.yml leaves it out."""
+    if config.repo_url is not None:
+        return
+    from ..history.remote import repo_link  # git only for a site that names no repository
+
+    if config.docs_dir not in known:
+        known[config.docs_dir] = repo_link(Path(config.docs_dir))
+    link = known[config.docs_dir]
+    if link is None:
+        return
+    config.repo_url = link.repo_url
+    if config.repo_name is None:
+        config.repo_name = link.repo_name
+    if config.edit_uri is None and config.edit_uri_template is None:
+        config.edit_uri = link.edit_uri
 
 
 def _material_icons(config: MkDocsConfig) -> None:

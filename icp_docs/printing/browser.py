@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import shutil
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -65,6 +67,14 @@ CHROMIUM_ARGS = (
 )
 
 _NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+#: Where macOS keeps Chrome and Chromium: app bundles, never on the PATH.
+_MAC_APPS = ("/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+             "/Applications/Chromium.app/Contents/MacOS/Chromium")
+#: How to get what printing needs from Python: icp-docs is on no package index, so its name
+#: alone would not install it.
+SITE_EXTRA = "install icp-docs with its site extra (in its clone: pip install -e '.[site]')"
+#: The environment variable naming the browser to print with, before any search.
+CHROMIUM_VARIABLE = "ICP_DOCS_CHROMIUM"
 
 
 class PrintError(Exception):
@@ -72,11 +82,41 @@ class PrintError(Exception):
 
 
 def find_chromium() -> str | None:
-    """The path of the system's Chromium (Debian's ``chromium`` first), or None."""
+    """The path of the Chromium to print with, or None when there is none.
+
+    ``$ICP_DOCS_CHROMIUM`` when set (:class:`PrintError` when it names no executable: a
+    browser the user chose must not be swapped silently for another), else the first of
+    Chromium's and Chrome's usual names on the PATH (Debian's ``chromium`` first), else the
+    macOS app bundles.
+    """
+    if chosen := os.environ.get(CHROMIUM_VARIABLE):
+        if os.path.isfile(chosen) and os.access(chosen, os.X_OK):
+            return chosen
+        raise PrintError(f"{CHROMIUM_VARIABLE}={chosen} is not an executable file; set it to "
+                         "the path of Chromium or Chrome, or unset it to search the PATH")
     for name in _NAMES:
         if path := shutil.which(name):
             return path
+    if sys.platform == "darwin":
+        return next((app for app in _MAC_APPS if os.access(app, os.X_OK)), None)
     return None
+
+
+def install_hint(platform: str = sys.platform, root: bool | None = None) -> str:
+    """The one command that installs a browser to print with on ``platform``, and the way to
+    name one installed elsewhere.
+
+    Not run for the user: installing a system package is theirs to decide (and needs root).
+    """
+    if platform == "darwin":
+        command = "brew install --cask google-chrome"
+    elif platform.startswith("linux"):
+        root = os.geteuid() == 0 if root is None else root
+        command = ("" if root else "sudo ") + "apt-get install chromium"
+    else:
+        command = "install Chromium or Chrome"
+    return (f"{command} (or set {CHROMIUM_VARIABLE} to the path of a Chromium or Chrome "
+            "executable)")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -116,7 +156,7 @@ class Printer:
     """
 
     def __init__(self, executable: str | None = None) -> None:
-        self.executable = executable or find_chromium()
+        self.executable = executable
         self._playwright: Playwright | None = None
         self._browser: Browser | None = None
         self._context: BrowserContext | None = None
@@ -126,12 +166,14 @@ class Printer:
         """Raise :class:`PrintError` now if Chromium or Playwright is missing (before a site
         is built for nothing)."""
         if self.executable is None:
-            raise PrintError("Chromium was not found; install it (Debian: apt-get install "
-                             "chromium) or put it on the PATH")
+            self.executable = find_chromium()
+        if self.executable is None:
+            raise PrintError(f"Chromium was not found; install it: {install_hint()}")
         try:
             import playwright.sync_api  # noqa: F401
         except ImportError as exc:
-            raise PrintError("Playwright is not installed; pip install 'icp-docs[print]'") from exc
+            # The site extra brings Playwright; only an installation without it gets here.
+            raise PrintError(f"Playwright is not installed; {SITE_EXTRA}") from exc
 
     def __enter__(self) -> Printer:
         self.check()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -114,17 +115,33 @@ def unknown_segment(segment: str, known: list[str], why: str) -> PrintError:
 
 
 def write_pdf(out: Path, data: bytes) -> None:
-    """Write ``data`` to ``out`` through a temporary file in the same folder."""
+    """Write ``data`` to ``out`` through a temporary file in the same folder, with the mode a
+    plain write would give it: an existing PDF's own, else what the umask leaves of 0666."""
     if not data.startswith(PDF_MAGIC):
         raise PrintError("Chromium did not produce a PDF")
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
     try:
+        # mkstemp makes the file 0600 whatever the umask: a pack meant to be shared, or
+        # published by CI, would be unreadable to everyone else.
+        os.fchmod(fd, file_mode(out))
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, out)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise PrintError(f"{out} could not be written: {exc.strerror}") from exc
+
+
+def file_mode(out: Path) -> int:
+    """The permission bits for ``out``: kept from the file it replaces, else 0666 less the
+    process's umask (which can only be read by setting it, so it is set back at once)."""
+    try:
+        return stat.S_IMODE(out.stat().st_mode)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def fit_warnings(fits: list[Fit], paper: Paper) -> Iterator[str]:

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from ..spec.layout import display_path, segment_files
-from .browser import PrintError
+from .browser import SITE_EXTRA, PrintError
 
 PACK = "checklists"
 DEFAULT_PREFIX = "playbook"
@@ -145,6 +145,6 @@ def build_site(config: Path, out: Path) -> None:
     if done.returncode != 0:
         said = [line for line in (done.stderr + done.stdout).splitlines() if line.strip()]
         if any("No module named mkdocs" in line for line in said):
-            raise PrintError("MkDocs is not installed; pip install 'icp-docs[site]'")
+            raise PrintError(f"MkDocs is not installed; {SITE_EXTRA}")
         tail = "\n".join("  " + line for line in said[-15:])
         raise PrintError(f"mkdocs build of {config} failed:\n{tail}")
