@@ -110,6 +110,8 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("checklists", help="print the qualification checklists to PDF")
     p.add_argument("--pdf", required=True, metavar="OUT.pdf", help="the PDF file to write")
+    p.add_argument("--force", action="store_true",
+                   help="replace OUT.pdf even if icp-docs did not write it")
     p.add_argument("--paper", choices=("a4", "letter"), default="a4",
                    help="the paper size (default a4)")
     p.add_argument("--segment", metavar="ID", help="only this segment's checklist")

@@ -27,6 +27,7 @@ from icp_docs.lint.rules import MAX_CHECKLIST_CHARS, MAX_CRITERIA
 from icp_docs.printing import assets as print_assets
 from icp_docs.printing import sheet
 from icp_docs.printing.browser import PAPER_MM, Printer, install_hint, serve
+from icp_docs.printing.command import stamped
 from icp_docs.printing.site import find_checklists
 from icp_docs.printing.stamp import revision_stamps
 from icp_docs.spec.load import Playbook
@@ -159,7 +160,7 @@ def test_print_button_calls_window_print(printer: Printer, sample_url: str,
 def test_cli_prints_the_pack_and_a_page_renders_at_paper_size(built_site: Path,
                                                               tmp_path: Path) -> None:
     out = tmp_path / "pack.pdf"
-    out.write_bytes(b"%PDF-1.4 an older pack\n")  # our own earlier output: replaced
+    out.write_bytes(stamped(b"%PDF-1.4 an older pack\n"))  # our own earlier output: replaced
     done = _cli("--pdf", str(out), "--paper", "letter", "--site", str(built_site))
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == str(out)
@@ -396,6 +397,15 @@ def test_problems_are_explained(built_site: Path, tmp_path: Path,
     notes.write_text("my call notes", encoding="utf-8")
     assert "exists and is not a PDF; not overwriting it" in run("--pdf", str(notes), "--site", site)
     assert notes.read_text(encoding="utf-8") == "my call notes"
+    # A PDF icp-docs did not write (or one of ours changed since) is never replaced.
+    theirs = tmp_path / "contract.pdf"
+    theirs.write_bytes(b"%PDF-1.7 a signed contract\n")
+    assert "exists and was not written by icp-docs checklists, or was changed since; not " \
+        "overwriting it (--force replaces it)" in run("--pdf", str(theirs), "--site", site)
+    edited = tmp_path / "edited.pdf"
+    edited.write_bytes(stamped(b"%PDF-1.7 our pack\n").replace(b"our", b"my"))
+    assert "was changed since" in run("--pdf", str(edited), "--site", site)
+    assert theirs.read_bytes() == b"%PDF-1.7 a signed contract\n"
     said = run("--pdf", str(tmp_path / "x.pdf"), "--segment", "nope", "--site", site)
     assert "unknown segment 'nope'" in said and "multi-entity-close" in said
     said = run("--pdf", str(tmp_path / "x.pdf"), "--segment", "multi-entity-clse", "--site", site)
@@ -410,7 +420,9 @@ def test_problems_are_explained(built_site: Path, tmp_path: Path,
     monkeypatch.setenv("PATH", str(tmp_path))  # no Chromium on it: said before any build
     assert "Chromium was not found" in run("--pdf", str(tmp_path / "x.pdf"), "--site",
                                            str(tmp_path / "nosite"))
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.pdf"]  # nothing left behind
+    # Nothing left behind but the files the test made.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["contract.pdf", "edited.pdf",
+                                                          "notes.pdf"]
 
 
 @slow
@@ -580,6 +592,11 @@ def test_the_pdf_gets_the_mode_a_plain_write_would(built_site: Path, tmp_path: P
     assert done.returncode == 0, done.stderr
     assert oct(out.stat().st_mode & 0o777) == oct(0o640)
     assert [p.name for p in tmp_path.iterdir()] == ["one.pdf"]
+    out.write_bytes(b"%PDF-1.7 printed elsewhere\n")  # not ours: only --force replaces it
+    assert _run(dict(os.environ), *args, umask=umask).returncode == 1
+    done = _run(dict(os.environ), *args, "--force", umask=umask)
+    assert done.returncode == 0, done.stderr
+    assert len(PdfReader(out).pages) == 1
 
 
 @slow

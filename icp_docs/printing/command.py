@@ -9,6 +9,7 @@ leaves half a file, and an existing file that is not a PDF is never overwritten.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import stat
 import sys
@@ -21,12 +22,14 @@ from .browser import Fit, Paper, Printer, PrintError, serve
 from .site import Checklists, build_site, find_checklists, spec_segments
 
 PDF_MAGIC = b"%PDF-"
+_STAMP = b"%icp-docs checklists sha256:"
+_MAX_CHECKED = 512 * 1024 * 1024  # a larger file is no pack of ours
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the command; returns the exit code (0 printed, 1 a problem, explained on stderr)."""
     try:
-        out = check_output(Path(args.pdf))
+        out = check_output(Path(args.pdf), force=args.force)
         if args.segment is not None and not Path(args.site).exists():
             check_segment(args.segment, Path(args.config))
         printer = Printer()
@@ -49,18 +52,34 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def check_output(out: Path) -> Path:
-    """The output file, refused when it is a folder or an existing file that is not a PDF."""
+def stamped(data: bytes) -> bytes:
+    """The PDF with a last line that says icp-docs wrote it, and a hash of what it wrote: a
+    comment after ``%%EOF``, which PDF readers pass over."""
+    return data + b"\n" + _STAMP + hashlib.sha256(data).hexdigest().encode() + b"\n"
+
+
+def _ours(content: bytes) -> bool:
+    """Whether ``content`` is a PDF icp-docs wrote (:func:`stamped`), unchanged since."""
+    body, _, last = content.rstrip(b"\n").rpartition(b"\n")
+    return last.startswith(_STAMP) and \
+        hashlib.sha256(body).hexdigest().encode() == last[len(_STAMP):]
+
+
+def check_output(out: Path, *, force: bool = False) -> Path:
+    """The output file, refused when it is a folder, or an existing file that icp-docs did
+    not write or that was changed since (unless ``force``: then any PDF)."""
     if out.is_dir():
         raise PrintError(f"{out} is a folder; give a file name such as {out / 'checklists.pdf'}")
     if out.exists():
         try:
-            with out.open("rb") as existing:
-                head = existing.read(len(PDF_MAGIC))
+            content = out.read_bytes() if out.stat().st_size <= _MAX_CHECKED else b""
         except OSError as exc:
             raise PrintError(f"{out} cannot be read ({exc.strerror}); not overwriting it") from exc
-        if head != PDF_MAGIC:
+        if not content.startswith(PDF_MAGIC):
             raise PrintError(f"{out} exists and is not a PDF; not overwriting it")
+        if not force and not _ours(content):
+            raise PrintError(f"{out} exists and was not written by icp-docs checklists, or was "
+                             "changed since; not overwriting it (--force replaces it)")
     if not out.parent.is_dir():
         raise PrintError(f"{out.parent} does not exist; create the folder first")
     return out
@@ -125,7 +144,7 @@ def write_pdf(out: Path, data: bytes) -> None:
         # published by CI, would be unreadable to everyone else.
         os.fchmod(fd, file_mode(out))
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            handle.write(stamped(data))
         os.replace(tmp, out)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
