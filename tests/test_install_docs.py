@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ("README.md", "docs/index.md", "docs/printing.md")
+PAGES = ("README.md", "docs/index.md", "docs/printing.md", "docs/commands.md",
+         "docs/history.md", "docs/publishing.md")
 # A placeholder a reader must fill in is written <like-this>, never as an invented address.
 PLACEHOLDER = re.compile(r"<[a-z][a-z -]*>")
 
