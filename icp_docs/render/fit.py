@@ -29,7 +29,7 @@ class Figures:
 
     spec: SegmentSpec
     data: SegmentEvidence | None
-    #: Share of all won deals (churned included) whose account fits here.
+    #: Share of all won deals whose account fits here (the base of ``unmatched_won_share``).
     coverage: float | None
     #: For a validated segment: whether the data backs it, and why not.
     backed: bool | None
@@ -53,7 +53,7 @@ def _label(spec: SegmentSpec) -> str:
 def segment_figures(spec: SegmentSpec, evidence: Evidence) -> Figures:
     """The figures of one segment (``data`` None when the file has none for it)."""
     data = evidence.segments.get(spec.id)
-    coverage = None if data is None or evidence.wins == 0 else data.wins / evidence.wins
+    coverage = None if data is None or evidence.won == 0 else data.won / evidence.won
     verdict = unbacked(spec, data)
     backed = None if spec.status != "validated" else verdict is None
     claim = claimed_wins(spec)
