@@ -224,9 +224,9 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
                 raise PluginError(f"icp: evidence: {exc}") from None
             # As for a broken template: the site keeps building and shows why.
             problem = Diagnostic(exc.path, exc.line, 1, Code.BAD_EVIDENCE, "evidence",
-                                 str(exc).removeprefix(f"{exc.path}:").strip())
+                                 "; ".join(exc.problems))
             log.error("%s", problem.format())
-            return render_problem_pages([problem], prefix=self.config.prefix)
+            return self._standing(render_problem_pages([problem], prefix=self.config.prefix))
         strict = self.config.strict or bool(config.strict)
         result = check(root / self.config.specs_dir, disable=self.config.lint_disable,
                        cache=self.cache, jobs=self._jobs(), evidence=evidence)
@@ -246,6 +246,11 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
             # editor's or CI's problem matcher reads it the same way.
             log.error("%s", exc.diagnostic().format())
             pages = render_problem_pages([exc.diagnostic()], prefix=self.config.prefix)
+        return self._standing(pages)
+
+    def _standing(self, pages: list[Page]) -> list[Page]:
+        """The pages, and while serving a stand-in for each page of the last good build that
+        they lack (it shows the problem instead of a 404)."""
         stood = stand_ins(self.previous, pages) if self.serving else []
         # The last good page of every address, those a stand-in covers now included: after a
         # second bad save the stand-ins must still know the pages they stand for.
