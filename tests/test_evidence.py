@@ -333,7 +333,7 @@ def test_a_build_with_evidence_has_the_fit_report_and_the_figures(tmp_path: Path
     fit = _read(site / "fit" / "index.html")
     words = " ".join(fit.text)
     assert "Win rate of fitting accounts against the rest, by segment" in words  # <title>
-    assert "62%" in words and "2.50×" in words and "Customers your ICP misses" in words
+    assert "62%" in words and "2.50\u00d7" in words and "Customers your ICP misses" in words
     assert HOSTILE in words  # the hostile text, shown as text ...
     assert not [a for a in fit.attrs if a[1].startswith("on") or "javascript:" in a[2]]
     assert not [a for a in fit.attrs if a[0] == "img" and a[2] == "x"]  # ... never as markup
