@@ -70,7 +70,9 @@ def _svg(title: str, desc: str, height: int, body: str) -> str:
             f'viewBox="0 0 {WIDTH} {height}" width="100%" '
             f'style="max-width:34rem;height:auto" aria-labelledby="{uid}-t {uid}-d">'
             f'<title id="{uid}-t">{escape_text(title)}</title>'
-            f'<desc id="{uid}-d">{escape_text(desc)}</desc>{defs}{body}</svg></div>')
+            f'<desc id="{uid}-d">{escape_text(desc)}</desc>{defs}'
+            # A white ground: the black text and bars stay readable on a dark theme too.
+            f'<rect width="{WIDTH}" height="{height}" fill="#fff"/>{body}</svg></div>')
 
 
 def _legend(series: Sequence[str], fills: Sequence[str], y: int) -> str:
