@@ -67,6 +67,8 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="JSON Schema for playbook.yml and segment files")
     p.add_argument("--out", metavar="DIR", help="write <kind>.schema.json files into DIR")
+    p.add_argument("--force", action="store_true",
+                   help="replace schema files there even if edited or not written by icp-docs")
     p.set_defaults(handler=cmd_schema)
 
     p = sub.add_parser("new", help="scaffold a new spec file (never overwrites)")
@@ -269,7 +271,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
         print(json.dumps(schemas(), indent=2))
         return 0
     try:
-        for path in write_schemas(output_argument(args.out)):
+        for path in write_schemas(output_argument(args.out), force=args.force):
             print(path)
     except FileExistsError as exc:
         print(f"icp-docs: {exc}", file=sys.stderr)

@@ -182,6 +182,21 @@ def test_schema_prints_or_writes_and_never_overwrites_a_user_file(tmp_path: Path
     assert not (mine / "playbook.schema.json").exists()
 
 
+def test_schema_never_overwrites_a_generated_file_the_user_edited(tmp_path: Path) -> None:
+    assert run(tmp_path, "schema", "--out", "out").returncode == 0
+    segment = tmp_path / "out" / "segment.schema.json"
+    edited = segment.read_text().replace('"title": "SegmentSpec"', '"title": "Ours"', 1)
+    assert edited != segment.read_text()
+    segment.write_text(edited)
+    done = run(tmp_path, "schema", "--out", "out")
+    assert done.returncode == 1
+    assert "was edited since icp-docs wrote it; not overwriting it (--force" in done.stderr
+    assert segment.read_text() == edited
+    assert run(tmp_path, "schema", "--out", "out", "--force").returncode == 0
+    assert segment.read_text() != edited
+    assert run(tmp_path, "schema", "--out", "out").returncode == 0
+
+
 def test_new_segment_is_valid_with_only_placeholder_warnings(minimal_specs: Path) -> None:
     cwd = minimal_specs.parent
     done = run(cwd, "new", "segment", "fresh-start")
@@ -293,6 +308,8 @@ def test_new_segment_refuses_bad_usage(minimal_specs: Path, args: list[str], sai
     (["render", "specs/playbook.yml", "--out", "site-md"], "specs/playbook.yml: not a folder"),
     (["render", "specs", "--out", "specs/playbook.yml"], "--out specs/playbook.yml: a file"),
     (["render", "specs", "--out", "site-md", "--prefix", "../up"], "--prefix: prefix '../up'"),
+    (["render", "specs", "--out", "site-md", "--prefix", "/abs/path"],
+     "--prefix /abs/path is absolute"),
     (["schema", "--out", "specs/playbook.yml"], "--out specs/playbook.yml: a file"),
     (["schema", "--out", "specs/playbook.yml/sub"],
      "--out specs/playbook.yml/sub: specs/playbook.yml is a file, not a folder"),
@@ -401,3 +418,11 @@ def test_the_summary_comes_after_the_lines_in_one_log(broken: Path) -> None:
     lines = done.stdout.splitlines()
     assert [line.split(": ")[1] for line in lines[:-1]] == ["error[E010]", "warning[W104]"]
     assert lines[-1] == "specs: invalid: 2 segments (1 with errors), 1 error, 1 warning"
+
+
+def test_render_warns_of_a_templates_folder_that_does_not_exist(minimal_specs: Path) -> None:
+    done = run(minimal_specs.parent, "render", "specs", "--out", "md", "--templates", "ovr")
+    assert done.returncode == 0, done.stderr
+    assert "icp-docs: warning: --templates: templates folder ovr does not exist" in done.stderr
+    done = run(minimal_specs.parent, "render", "specs", "--out", "md2")
+    assert "templates folder" not in done.stderr

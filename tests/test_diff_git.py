@@ -98,6 +98,13 @@ def test_a_range_and_a_head_is_bad_usage(repo: Path) -> None:
     assert "'main~1...main' is already a range" in done.stderr
 
 
+@pytest.mark.parametrize("args", [[""], ["  "], ["HEAD~1", ""]])
+def test_an_empty_revision_is_bad_usage(repo: Path, args: list[str]) -> None:
+    done = _diff(repo, *args)
+    assert done.returncode == 2, done.stderr
+    assert "is empty: give a git revision" in done.stderr and "have 1 error" not in done.stderr
+
+
 def test_a_range_without_common_history_is_bad_usage(repo: Path) -> None:
     git(repo, "checkout", "-q", "--orphan", "other")
     _commit(repo, "unrelated")

@@ -114,7 +114,8 @@ CASES: dict[str, tuple[list[Edit], list[tuple[str, str, int, int, str]]]] = {
                                   [("E016", BOOK, 19, 21, "qualification.disqualify_below")]),
     "validated without evidence": ([(S, EVIDENCE, "")], [("E017", SEG, 5, 9, "status")]),
     "nesting too deep": ([(S, "", "id: " + "[" * 70 + "]" * 70 + "\n")],
-                         [("E018", SEG, 1, 68, "")]),
+                         # The path down to the level where reading stopped.
+                         [("E018", SEG, 1, 68, "id" + "[0]" * 63)]),
     "unknown lint rule": ([(P, "qualification:", "lint:\n  disable: [W999]\nqualification:")],
                           [("E010", BOOK, 18, 13, "lint.disable[0]")]),
 }
@@ -122,6 +123,10 @@ CASES: dict[str, tuple[list[Edit], list[tuple[str, str, int, int, str]]]] = {
 
 # A field error does not hide the checks that read other fields: one run reports them all.
 ALONGSIDE: dict[str, tuple[list[Edit], list[tuple[str, str, int, int, str]]]] = {
+    "unknown lint rules beside a wrong type": (
+        [(P, "qualification:", 'lint:\n  disable: [W999, "<script>", 5]\nqualification:')],
+        [("E010", BOOK, 18, 13, "lint.disable[0]"), ("E010", BOOK, 18, 19, "lint.disable[1]"),
+         ("E010", BOOK, 18, 31, "lint.disable[2]")]),
     "segment checks beside a wrong tier": (
         [(S, "tier: 1", "tier: 9"), (S, "id: payroll-ops", "id: payroll"),
          (S, "id: payroll-manager", "id: cfo"), (S, "  decision:", "  decided:"),
@@ -217,7 +222,8 @@ def _folder(path: Path) -> None:
     (lambda path: path.symlink_to("gone.yml"), "cannot read the file: No such file"),
     # Never read: a pipe would wait forever, a device (/dev/zero) fill the memory.
     (lambda path: os.mkfifo(path), "cannot read the file: it is not a regular file"),
-    (lambda path: path.symlink_to("/dev/zero"), "cannot read the file: it is not a regular"),
+    (lambda path: path.symlink_to("/dev/zero"), "cannot read the file: it is a link to a file "
+     "outside the playbook's folder"),
 ])
 def test_a_playbook_that_cannot_be_read_is_not_called_missing(
         minimal_specs: Path, make: object, says: str) -> None:
@@ -492,7 +498,8 @@ def test_segment_paths_are_shown_as_display_path_shows_them(
         minimal_specs: Path, where: str, monkeypatch: pytest.MonkeyPatch) -> None:
     _many_segments(minimal_specs, 3)
     (minimal_specs / "segments" / "notes.txt").write_text("not a spec")
-    (minimal_specs / "segments" / "old.yaml").mkdir()  # a folder, not a file
+    # A folder named like a segment file is listed: the loader names it (not silently left).
+    (minimal_specs / "segments" / "old.yaml").mkdir()
     specs = minimal_specs
     if where == "outside":
         monkeypatch.chdir(minimal_specs / "segments")
@@ -500,26 +507,57 @@ def test_segment_paths_are_shown_as_display_path_shows_them(
         monkeypatch.chdir(minimal_specs.parent)
         specs = Path(minimal_specs.name)
     pairs = segment_pairs(specs)
-    assert [f.name for f, _ in pairs] == ["payroll-ops.yml", "seg-00.yml", "seg-01.yml",
-                                          "seg-02.yml"]
+    assert [f.name for f, _ in pairs] == ["old.yaml", "payroll-ops.yml", "seg-00.yml",
+                                          "seg-01.yml", "seg-02.yml"]
     assert all(shown == display_path(file) for file, shown in pairs)
 
 
-def test_links_that_lead_nowhere_are_reported_and_the_rest_still_checked(
-        minimal_specs: Path) -> None:
+def test_what_cannot_be_read_is_named_and_the_rest_still_checked(minimal_specs: Path) -> None:
     segments = minimal_specs / "segments"
     (segments / "loop-a.yml").symlink_to("loop-b.yml")
     (segments / "loop-b.yml").symlink_to("loop-a.yml")
     (segments / "gone.yml").symlink_to("nowhere.yml")
-    # Never read: a pipe would wait forever, a device (/dev/zero) fill the memory.
+    # Named, never opened: a pipe would wait forever, a device (/dev/zero) fill the memory;
+    # a folder named like a segment file was passed over without a word.
     os.mkfifo(segments / "pipe.yml")
     (segments / "zero.yaml").symlink_to("/dev/zero")
+    (segments / "folder.yml").mkdir()
     result = load_playbook(minimal_specs, cwd=minimal_specs.parent)
-    assert [(d.path, d.code, d.message.split(":")[0]) for d in result.diagnostics] == [
-        (f"specs/segments/{name}.yml", Code.YAML_SYNTAX, "cannot read the file")
-        for name in ("gone", "loop-a", "loop-b")]
+    assert [(d.path, d.code, d.message) for d in result.diagnostics] == [
+        (f"specs/segments/{name}", Code.YAML_SYNTAX, f"cannot read the file: {why}")
+        for name, why in (("folder.yml", "it is a folder, not a file"),
+                          ("gone.yml", "No such file or directory"),
+                          ("loop-a.yml", "Too many levels of symbolic links"),
+                          ("loop-b.yml", "Too many levels of symbolic links"),
+                          ("pipe.yml", "it is not a regular file"),
+                          ("zero.yaml", "it is a link to a file outside the playbook's "
+                           "folder; copy the file in instead of linking to it"))]
     assert result.playbook is not None
     assert [s.id for s in result.playbook.segments] == ["payroll-ops"]
+
+
+@pytest.mark.parametrize("where", ["segments/linked.yml", "playbook.yml"])
+def test_a_link_out_of_the_playbook_is_refused_and_shows_nothing_of_it(
+        minimal_specs: Path, tmp_path: Path, where: str) -> None:
+    secret = tmp_path / "secrets.yml"
+    secret.write_text("password: hunter2-do-not-print\n")
+    link = minimal_specs / where
+    link.unlink(missing_ok=True)
+    link.symlink_to(secret)
+    result = load_playbook(minimal_specs, cwd=minimal_specs.parent)
+    shown = format_all(result.diagnostics)
+    assert f"specs/{where}:1:1: error[E001]: cannot read the file: it is a link to a file " \
+        "outside the playbook's folder" in shown
+    assert "hunter2" not in shown and "password" not in shown
+
+
+def test_a_link_inside_the_playbook_is_read(minimal_specs: Path) -> None:
+    segments = minimal_specs / "segments"
+    (minimal_specs / "shared").mkdir()
+    (segments / "payroll-ops.yml").rename(minimal_specs / "shared" / "payroll-ops.yml")
+    (segments / "payroll-ops.yml").symlink_to("../shared/payroll-ops.yml")
+    result = load_playbook(minimal_specs, cwd=minimal_specs.parent)
+    assert result.diagnostics == []
 
 
 def test_an_editor_s_lock_file_is_not_read(minimal_specs: Path) -> None:

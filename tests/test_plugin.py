@@ -387,3 +387,60 @@ def test_warnings_of_pages_the_helper_converted_are_told_once(tmp_path: Path) ->
     expected = sum(len(segment.spec.personas) for segment in book.segments)
     assert len(warned) == len(set(warned)) == expected, done.stderr
     assert "Traceback" not in done.stderr
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize(("options", "site_dir", "holds"), [
+    ("", "specs", "specs folder"),
+    ("", "overrides", "templates folder"),
+    ("", "overrides/icp", "templates folder"),
+    # An ancestor of the specs that does not hold docs/ (MkDocs checks that one itself).
+    ("\n      specs_dir: gtm/specs", "gtm", "specs folder"),
+])
+def test_a_site_dir_over_the_user_s_folders_is_refused_before_anything_is_deleted(
+        tmp_path: Path, options: str, site_dir: str, holds: str) -> None:
+    root = _copy(tmp_path)
+    (root / "overrides" / "icp").mkdir(parents=True, exist_ok=True)
+    (root / "overrides" / "icp" / "README.md").write_text("Our notes on the templates.\n")
+    if "gtm/specs" in options:
+        (root / "gtm").mkdir()
+        (root / "specs").rename(root / "gtm" / "specs")
+    config = root / "mkdocs.yml"
+    text = config.read_text()
+    assert "  - icp\n" in text
+    config.write_text(text.replace("  - icp\n", f"  - icp:{options or ' {}'}\n", 1))
+    before = _tree(root)
+    done = mkdocs_build(config, root / site_dir)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"site_dir {root / site_dir} holds the {holds}" in done.stderr, done.stderr
+    assert _tree(root) == before
+
+
+@pytest.mark.parametrize("prefix", ["../out", "a/../../b", "."])
+def test_a_prefix_leaving_the_docs_folder_is_a_config_error(tmp_path: Path,
+                                                            prefix: str) -> None:
+    root = _copy(tmp_path)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - icp\n",
+                                                 f"  - icp:\n      prefix: '{prefix}'\n", 1))
+    done = mkdocs_build(config, tmp_path / "site")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "Config value 'plugins': Plugin 'icp' option 'prefix': prefix" in done.stderr
+    assert "must stay inside the docs folder" in done.stderr
+
+
+def test_a_templates_folder_that_does_not_exist_is_warned_of(tmp_path: Path) -> None:
+    # A misspelt folder left every override unused without a word.
+    root = _copy(tmp_path)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace(
+        "  - icp\n", "  - icp:\n      templates: overides/icp/\n", 1))
+    done = mkdocs_build(config, tmp_path / "site")
+    assert done.returncode == 0, done.stderr
+    assert "WARNING -  icp: templates folder overides/icp/ does not exist" in done.stderr
+    assert mkdocs_build(config, tmp_path / "strict", "--strict").returncode == 1
+    config.write_text(config.read_text().replace("overides/icp/", "overrides/icp/"))
+    assert "templates folder" not in mkdocs_build(config, tmp_path / "site").stderr

@@ -275,6 +275,24 @@ def test_broken_override_is_reported_with_file_and_line(loaded: LoadResult,
         render_pages(loaded.playbook, templates_dir=tmp_path)
 
 
+@pytest.mark.parametrize(("expression", "said"), [
+    ("1/0", "ZeroDivisionError: division by zero"),
+    ('"a" + 1', "TypeError: can only concatenate str"),
+    ("spec.personas[99]", "template error: list object has no element 99"),
+])
+def test_an_override_raising_while_rendering_is_its_author_s_error(
+        loaded: LoadResult, tmp_path: Path, expression: str, said: str) -> None:
+    # A plain Python error inside an override was a traceback in mkdocs build, an internal
+    # error in icp-docs render, and hanging pages in serve.
+    assert loaded.playbook is not None
+    (tmp_path / "segment.md.jinja").write_text(
+        '{% extends "_base/segment.md.jinja" %}\n{% block badges %}\n'
+        f"{{{{ {expression} }}}}\n{{% endblock %}}\n")
+    with pytest.raises(TemplateProblem, match=r"segment\.md\.jinja:3:1: error\[E019\]: ") as exc:
+        render_pages(loaded.playbook, templates_dir=tmp_path)
+    assert said in str(exc.value)
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("*em* and `code`", "<em>em</em> and <code>code</code>"),
     ("<script>alert(1)</script>", "&#60;script&#62;alert(1)&#60;/script&#62;"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -158,6 +159,12 @@ def test_template_override_is_watched(server: Server) -> None:
     assert "Payroll Manager" not in persona.split("<article")[1]
     assert "overrides/icp/segment.md.jinja:3:1: error[E019]: template syntax error" in \
         server.output()
+    # A Python error raised while rendering: the same error page, never hanging pages.
+    (overrides / "segment.md.jinja").write_text(
+        '{% extends "_base/segment.md.jinja" %}\n{% block badges %}\n{{ 1/0 }}\n'
+        "{% endblock %}\n")
+    body = server.wait_for(SEGMENT, lambda body: "ZeroDivisionError" in body)
+    assert "overrides/icp/segment.md.jinja:3" in body
     (overrides / "segment.md.jinja").write_text(
         '{% extends "_base/segment.md.jinja" %}\n'
         "{% block badges %}\nMended badges.\n{% endblock %}\n")
@@ -458,6 +465,27 @@ def test_a_specs_folder_that_is_a_repository_rebuilds_for_commits_only(tmp_path:
         running.wait_for_log("Detected file changes", rebuilds + 2)  # a commit still does
     finally:
         running.stop()
+
+
+@pytest.mark.parametrize("how", ["delete", "move"])
+def test_the_specs_folder_gone_and_back_is_followed(server: Server, how: str) -> None:
+    # A branch switch or `git stash` deletes and remakes specs/; `mv specs elsewhere` moves
+    # it away. Serve showed nothing of either, and watched the old folder no more.
+    server.wait_for(SEGMENT, lambda body: "Staffing agencies paying contractors" in body)
+    specs, kept = server.root / "specs", server.root.parent / "specs-kept"
+    shutil.copytree(specs, kept)
+    if how == "delete":
+        shutil.rmtree(specs)
+    else:
+        specs.rename(server.root.parent / "specs-moved")
+    server.wait_for("playbook/", lambda body: "error[E008]" in body)
+    shutil.copytree(kept, specs)
+    server.wait_for(SEGMENT, lambda body: "Staffing agencies paying contractors" in body)
+    # Watched again: an edit in the folder that came back is seen.
+    seg = specs / "segments" / "staffing-agencies.yml"
+    seg.write_text(seg.read_text().replace("Staffing agencies paying contractors",
+                                           "Staffing agencies paying freelancers", 1))
+    server.wait_for(SEGMENT, lambda body: "Staffing agencies paying freelancers" in body)
 
 
 def test_a_bad_evidence_file_shows_on_the_pages_and_a_fixed_one_is_read_again(

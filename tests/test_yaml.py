@@ -212,6 +212,17 @@ def test_deep_nesting_is_refused_without_crashing_the_interpreter() -> None:
     assert done.stdout.split() == ["E018", "E010", "E018", "E018"]
 
 
+@pytest.mark.parametrize(("raw", "field"), [
+    # Block style: our own limit stops it; flow style: libyaml's own stops it first.
+    (b"x:\n" + b"".join(b"  " * i + b"  a%d:\n" % i for i in range(70)) + b"  " * 70 + b"b: 1",
+     "x." + ".".join(f"a{i}" for i in range(MAX_DEPTH - 1))),
+    (b"id: " + b"[" * 70 + b"]" * 70, "id" + "[0]" * (MAX_DEPTH - 1)),
+])
+def test_too_deep_names_the_path_down_to_where_reading_stopped(raw: bytes, field: str) -> None:
+    (problem,) = load_bytes(raw, "f.yml").diagnostics
+    assert (problem.code.value, problem.field) == ("E018", field)
+
+
 def test_nesting_up_to_the_limit_is_fine() -> None:
     depth = MAX_DEPTH - 2
     doc = load_bytes(b"a: " + b"[" * depth + b"]" * depth, "f.yml")

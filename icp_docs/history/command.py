@@ -68,6 +68,11 @@ class _Repo:
 def run(args: argparse.Namespace) -> int:
     """Run ``icp-docs diff``; returns the exit code."""
     fail_on = _impacts(args.fail_on)
+    for name, given in (("BASE", args.base), ("HEAD", args.head)):
+        if given is not None and not given.strip():
+            # '' is no revision: git would read it as the working tree's specs' absence.
+            raise UsageError(f"{name} is empty: give a git revision (origin/main, HEAD~1, a "
+                             "tag) or a specs folder")
     base, head = _sides(args.base, args.head, args.specs)
     if head.missing and not (base.revision and not base.missing):
         # Neither side has the folder: a mistyped --specs, not specs that were all deleted.

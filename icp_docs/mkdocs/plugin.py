@@ -29,7 +29,13 @@ from ..lint import check
 from ..printing import assets as print_assets
 from ..render import filters, site
 from ..render.environment import TemplateProblem, bytecode_cache
-from ..render.pages import Page, render_pages, render_problem_pages, stand_ins
+from ..render.pages import (
+    Page,
+    normalise_prefix,
+    render_pages,
+    render_problem_pages,
+    stand_ins,
+)
 from ..spec.load import LoadResult, Playbook, SpecCache
 from ..spec.parallel import usable_jobs
 from .htmlcache import RenderCache
@@ -38,13 +44,26 @@ from .serving import DirtySearch, NativeWatch
 log = logging.getLogger("mkdocs.plugins.icp")
 
 
+class _Prefix(c.Type[str]):
+    """The pages' folder inside docs: refused as MkDocs refuses its own bad options, before
+    any build (``../out`` was a traceback)."""
+
+    def run_validation(self, value: object) -> str:
+        value = super().run_validation(value)
+        try:
+            normalise_prefix(value)
+        except ValueError as exc:
+            raise base.ValidationError(str(exc)) from exc
+        return value
+
+
 class IcpConfig(base.Config):  # type: ignore[no-untyped-call]
     """The plugin's options in ``mkdocs.yml``."""
 
     enabled = c.Type(bool, default=True)
     specs_dir = c.Type(str, default="specs")
-    prefix = c.Type(str, default="playbook")
-    templates = c.Type(str, default="overrides/icp/")
+    prefix = _Prefix(str, default="playbook")
+    templates = c.Type(str, default=site.DEFAULT_TEMPLATES)
     strict = c.Type(bool, default=False)
     lint_disable = c.ListOfItems(c.Type(str), default=[])
     noindex = c.Type(bool, default=True)
@@ -97,6 +116,16 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return config
+        root = self._root(config)
+        # Before the build empties site_dir (which MkDocs does after on_config).
+        problem = site.clobbered_by_site(Path(config.site_dir), {
+            "specs folder": root / self.config.specs_dir,
+            "templates folder": root / self.config.templates})
+        if problem is not None:
+            raise PluginError(f"icp: {problem}")
+        missing = site.missing_templates(root / self.config.templates, self.config.templates)
+        if missing is not None:
+            log.warning("icp: %s", missing)
         for name, settings in site.missing_extensions(config.markdown_extensions,
                                                       config.mdx_configs).items():
             if name not in config.markdown_extensions:

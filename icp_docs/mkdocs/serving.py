@@ -7,6 +7,7 @@ The other half of a quick reload, reusing unchanged pages' HTML, is :mod:`.htmlc
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -85,8 +86,10 @@ class _ChangesOnly:
             return _Appearing(self, handler, path, recursive=recursive)
         changes = [e.FileCreatedEvent, e.FileModifiedEvent, e.FileDeletedEvent,
                    e.FileMovedEvent, e.FileClosedEvent]
-        return self.observer.schedule(_Kept(handler, self.keep, path), path,
-                                      recursive=recursive, event_filter=changes)
+        watch = self.observer.schedule(_Kept(handler, self.keep, path), path,
+                                       recursive=recursive, event_filter=changes)
+        _Vanishing(self, handler, path, watch, recursive=recursive)
+        return watch
 
 
 class _Appearing:
@@ -138,6 +141,41 @@ class _Appearing:
                                            event_filter=[DirCreatedEvent, DirMovedEvent])
         except OSError as exc:  # no inotify watch left: the folder is then seen on restart
             log.debug("icp: cannot wait for %s to be made (%s)", self.path, exc)
+
+
+class _Vanishing:
+    """Follows a watched folder that goes away: a branch switch or ``git stash`` deletes and
+    remakes ``specs/``, and ``mv specs elsewhere`` moves it, neither of which the folder's own
+    watch outlives. The folder above is watched for its removal; then the site rebuilds (its
+    pages say the specs are missing) and the folder is waited for as :class:`_Appearing`
+    does, and watched again once it is back."""
+
+    def __init__(self, changes: _ChangesOnly, handler: Any, path: str, watch: Any, *,
+                 recursive: bool) -> None:
+        from watchdog.events import DirDeletedEvent, DirMovedEvent
+
+        self.changes, self.handler, self.watch = changes, handler, watch
+        self.path, self.recursive = os.path.abspath(path), recursive
+        self.above: Any = None
+        try:
+            self.above = changes.observer.schedule(
+                self, os.path.dirname(self.path),
+                event_filter=[DirDeletedEvent, DirMovedEvent])
+        except OSError as exc:  # no inotify watch left: a removal is seen on restart
+            log.debug("icp: cannot follow %s if it goes away (%s)", self.path, exc)
+
+    def dispatch(self, event: Any) -> None:
+        if os.path.isdir(self.path) or self.above is None:
+            return
+        from watchdog.events import FileDeletedEvent
+
+        observer = self.changes.observer
+        observer.remove_handler_for_watch(self, self.above)  # the folder above may be shared
+        self.above = None
+        with contextlib.suppress(KeyError, OSError):  # the system dropped it with the folder
+            observer.unschedule(self.watch)
+        self.handler.dispatch(FileDeletedEvent(self.path))  # MkDocs's handler: rebuild
+        _Appearing(self.changes, self.handler, self.path, recursive=self.recursive)
 
 
 def _nearest_folder(path: str) -> str:

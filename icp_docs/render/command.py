@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -21,7 +22,7 @@ from ..diagnostics import format_all, has_errors, summary
 from ..lint import check
 from .environment import TemplateProblem
 from .pages import Page, normalise_prefix, render_pages
-from .site import remove_outputs
+from .site import missing_templates, remove_outputs
 
 MANIFEST = ".icp-docs-render.json"
 
@@ -33,10 +34,17 @@ class OutputConflict(Exception):
 def run(args: argparse.Namespace) -> int:
     """Render the pages into ``args.out``; returns the exit code."""
     specs, out = folder_argument(args.specs), output_argument(args.out)
+    if os.path.isabs(args.prefix) or args.prefix.startswith(("/", "\\")):
+        # A prefix is a folder inside --out; an absolute one is a path meant for --out.
+        raise UsageError(f"--prefix {args.prefix} is absolute: give the folder inside --out "
+                         "the pages go to (like playbook), and the place itself with --out")
     try:
         normalise_prefix(args.prefix)
     except ValueError as exc:
         raise UsageError(f"--prefix: {exc}") from exc
+    missing = missing_templates(Path(args.templates), args.templates)
+    if missing is not None:
+        print(f"icp-docs: warning: --templates: {missing}", file=sys.stderr)
     evidence = read_evidence(args.evidence)
     if evidence is False:
         return 1

@@ -176,6 +176,9 @@ def render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
         raise TemplateProblem(f"template not found: {exc.name}", *_where(exc, name)) from exc
     except jinja2.TemplateError as exc:
         raise TemplateProblem(f"template error: {exc}", *_where(exc, name)) from exc
+    except Exception as exc:  # `{{ 1/0 }}` in an override is its author's error too
+        raise TemplateProblem(f"template error: {type(exc).__name__}: {exc}",
+                              *_where(exc, name)) from exc
 
 
 def _where(exc: BaseException, name: str) -> tuple[str, int | None]:

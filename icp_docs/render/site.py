@@ -10,7 +10,7 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,33 @@ def missing_extensions(present: Sequence[str | dict[str, Any]],
         if extra:
             found["pymdownx.tasklist"] = {**(tasklist or {}), **extra}
     return found
+
+
+def clobbered_by_site(site_dir: Path, keep: Mapping[str, Path]) -> str | None:
+    """Why building into ``site_dir`` would delete one of the user's folders (``keep``: what
+    each is, and where), or None. A build empties ``site_dir`` first: ``site_dir: specs``
+    would delete the specs themselves."""
+    site = site_dir.resolve()
+    for what, folder in keep.items():
+        held = folder.resolve()
+        if held == site or site in held.parents:
+            return (f"site_dir {site_dir} holds the {what} {folder}: a build empties "
+                    f"site_dir first and would delete them; build into another folder (the "
+                    f"default is site)")
+    return None
+
+
+#: The templates folder looked for when none is named: its absence is the usual case.
+DEFAULT_TEMPLATES = "overrides/icp/"
+
+
+def missing_templates(folder: Path, given: str) -> str | None:
+    """What to say when a templates folder the user named does not exist (a misspelt one
+    would otherwise leave every override unused without a word); None otherwise."""
+    if folder.is_dir() or given.rstrip("/") == DEFAULT_TEMPLATES.rstrip("/"):
+        return None
+    return (f"templates folder {given} does not exist: no override is used, the pages come "
+            "from the package's templates (check the spelling, or create the folder)")
 
 
 def mentions_prefix(nav: Any, prefix: str) -> bool:

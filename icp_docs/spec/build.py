@@ -309,7 +309,7 @@ class Builder:
             return
         if len(self.stack) >= MAX_DEPTH:
             self._fail(_mark(event), Code.TOO_DEEP, f"values nest more than {MAX_DEPTH} "
-                       "levels deep")
+                       "levels deep", loc)
         self.marks.extend(_mark(event))
         value: dict[str, Any] | list[Any] = {} if mapping else []
         self.stack.append(_Frame(value, mapping, loc, event.anchor, len(self.marks) - 2))

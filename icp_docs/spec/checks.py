@@ -73,11 +73,15 @@ class BookFacts:
     stages: tuple[str, ...] | None  # the journey's stage ids, in order
     strong_at: int | None
     disqualify_below: int | None
+    # `lint.disable`'s sound entries with their index: a wrong type on one entry must not
+    # hide that another names no rule (every problem in one run).
+    disabled: tuple[tuple[int, str], ...] = ()
 
     @classmethod
     def of_model(cls, book: PlaybookSpec) -> BookFacts:
         q = book.qualification
-        return cls(tuple(s.id for s in book.journey_stages), q.strong_at, q.disqualify_below)
+        return cls(tuple(s.id for s in book.journey_stages), q.strong_at, q.disqualify_below,
+                   tuple(enumerate(book.lint.disable)))
 
     @classmethod
     def of_data(cls, data: Any, errors: Iterable[str]) -> BookFacts:
@@ -88,16 +92,18 @@ class BookFacts:
         if "journey_stages" in data:
             ids = sound.ids("journey_stages")
             stages = tuple(i for i in ids if i) if ids and all(ids) else None
+        disabled = sound.texts("lint", "disable")
         default = Thresholds()
         q = data.get("qualification", {})
         if not isinstance(q, dict):
-            return cls(stages, None, None)
+            return cls(stages, None, None, disabled)
         return cls(
             stages,
             sound.number("qualification", "strong_at") if "strong_at" in q
             else default.strong_at,
             sound.number("qualification", "disqualify_below") if "disqualify_below" in q
-            else default.disqualify_below)
+            else default.disqualify_below,
+            disabled)
 
 
 class _Sound:
@@ -135,6 +141,15 @@ class _Sound:
         value = self._get(*keys)
         return value if isinstance(value, dict) else None
 
+    def texts(self, *keys: str) -> tuple[tuple[int, str], ...]:
+        """The sound text items of a list, each with its index."""
+        items = self._get(*keys)
+        if not isinstance(items, list):
+            return ()
+        path = ".".join(keys)
+        return tuple((i, item.strip()) for i, item in enumerate(items)
+                     if isinstance(item, str) and not self.bad(f"{path}[{i}]"))
+
     def ids(self, *keys: str) -> tuple[str | None, ...]:
         """The ``id`` of each item of a list (None where unsound)."""
         items = self._get(*keys)
@@ -148,26 +163,27 @@ class _Sound:
 
 def check_playbook(book: PlaybookSpec, source: Source) -> list[Diagnostic]:
     """Cross-field rules of a valid playbook.yml, beside :func:`check_book_facts`."""
-    out = _duplicates(source, ("journey_stages",), [s.id for s in book.journey_stages], "stage")
-    for i, name in enumerate(book.lint.disable):
+    return _duplicates(source, ("journey_stages",), [s.id for s in book.journey_stages],
+                       "stage")
+
+
+def check_book_facts(book: BookFacts, source: Source) -> list[Diagnostic]:
+    """The playbook's rules that its facts can tell, valid model or not."""
+    out = []
+    for i, name in book.disabled:
         code = Code.lookup(name)
         if code is None or code.severity != "warning":
             out.append(source.diagnostic(
                 Code.WRONG_VALUE, ("lint", "disable", i),
                 f"'{name}' is not a lint rule: use a code like W101 or a name like broad-range "
                 "(errors cannot be switched off)"))
-    return out
-
-
-def check_book_facts(book: BookFacts, source: Source) -> list[Diagnostic]:
-    """The playbook's rules that its facts can tell, valid model or not."""
     if book.strong_at is not None and book.disqualify_below is not None and \
             book.disqualify_below >= book.strong_at:
-        return [source.diagnostic(
+        out.append(source.diagnostic(
             Code.IMPOSSIBLE_THRESHOLD, ("qualification", "disqualify_below"),
             f"disqualify_below ({book.disqualify_below}) must be below strong_at "
-            f"({book.strong_at})")]
-    return []
+            f"({book.strong_at})"))
+    return out
 
 
 def check_segments(

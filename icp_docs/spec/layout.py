@@ -63,9 +63,10 @@ def _scan(specs_dir: Path) -> tuple[list[Path], list[Path]]:
                     continue
                 if _real_folder(entry):
                     unread += _nested(Path(entry.path))
+                    if is_segment_name(entry.name):
+                        names.append(entry.name)  # read as a file: the loader says it is not
                 elif is_segment_name(entry.name):
-                    if _spec_file(entry):
-                        names.append(entry.name)
+                    names.append(entry.name)
                 elif entry.name.lower().endswith(_SPEC_SUFFIXES):
                     unread.append(folder / entry.name)
     except (FileNotFoundError, NotADirectoryError):
@@ -89,18 +90,6 @@ def _real_folder(entry: os.DirEntry[str]) -> bool:
         return entry.is_dir(follow_symlinks=False)
     except OSError:
         return False
-
-
-def _spec_file(entry: os.DirEntry[str]) -> bool:
-    """A regular file, or a link that leads nowhere or in a loop: reading that one reports the
-    problem in its own name while every other file is still checked. A folder, a pipe or a
-    device (a link to /dev/zero) is never read."""
-    try:
-        if entry.is_file():
-            return True
-        return entry.is_symlink() and not os.path.exists(entry.path)
-    except OSError:
-        return True
 
 
 def _pairs(files: list[Path], cwd: Path | None) -> list[tuple[Path, str]]:

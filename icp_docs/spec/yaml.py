@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import os
 import re
 import stat
 from array import array
@@ -152,6 +153,11 @@ class Document:
 def load_file(path: Path, display: str) -> Document:
     """Read and parse one YAML file; never raises for bad content."""
     doc = Document(display)
+    if _leaves_playbook(path):
+        # Never read, and nothing of it shown: a link to ~/.ssh/id_rsa would print its lines.
+        _error(doc, 1, 1, Code.YAML_SYNTAX, "cannot read the file: it is a link to a file "
+               "outside the playbook's folder; copy the file in instead of linking to it")
+        return doc
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
@@ -169,6 +175,16 @@ def load_file(path: Path, display: str) -> Document:
         _error(doc, 1, 1, Code.YAML_SYNTAX, f"cannot read the file: {exc.strerror or exc}")
         return doc
     return load_bytes(raw, display, doc)
+
+
+def _leaves_playbook(path: Path) -> bool:
+    """Whether ``path`` is a link whose file lies outside its playbook's folder (the folder of
+    playbook.yml, which holds ``segments/``)."""
+    if not os.path.islink(path):
+        return False
+    folder = path.parent.parent if path.parent.name == "segments" else path.parent
+    target, root = os.path.realpath(path), os.path.realpath(folder)
+    return os.path.commonpath([target, root]) != root
 
 
 def load_bytes(raw: bytes, display: str, doc: Document | None = None) -> Document:
@@ -259,7 +275,8 @@ def _parse(doc: Document, text: str) -> None:
         problem = str(exc.problem or exc.context or "the file cannot be parsed")
         if "maximum nesting depth" in problem:
             # Newer libyaml stops deep flow collections itself, before our own limit can.
-            _marked(doc, exc, f"values nest more than {MAX_DEPTH} levels deep", Code.TOO_DEEP)
+            _marked(doc, exc, f"values nest more than {MAX_DEPTH} levels deep", Code.TOO_DEEP,
+                    field_path(builder.stack[-1].loc) if builder.stack else "")
         else:
             line, col, message = explain(exc, text, builder.last)
             _error(doc, line, col, Code.YAML_SYNTAX, f"invalid YAML: {message}")
@@ -309,10 +326,10 @@ def _texts(value: Any, loc: Loc) -> Iterator[tuple[Loc, str, bool]]:
 
 
 def _marked(doc: Document, exc: yaml.MarkedYAMLError, message: str,
-            code: Code = Code.YAML_SYNTAX) -> None:
+            code: Code = Code.YAML_SYNTAX, fld: str = "") -> None:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    _error(doc, line, col, code, message)
+    _error(doc, line, col, code, message, fld)
 
 
 def _bad_character(text: str) -> tuple[int, int, int]:
