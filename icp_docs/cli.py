@@ -11,7 +11,10 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, Literal, NoReturn
+
+if TYPE_CHECKING:
+    from .data.evidence_file import Evidence
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -58,6 +61,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="text lines (default), a JSON list, or GitHub Actions annotations")
     p.add_argument("--disable", action="append", default=[], metavar="CODE",
                    help="switch a lint rule off by code or name (repeatable)")
+    p.add_argument("--evidence", metavar="PATH",
+                   help="an `icp-docs evidence` file: also check the specs against the deals")
     p.set_defaults(handler=cmd_validate)
 
     p = sub.add_parser("schema", help="JSON Schema for playbook.yml and segment files")
@@ -91,6 +96,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--templates", default="overrides/icp", metavar="DIR",
                    help="template overrides searched first (default overrides/icp)")
     p.add_argument("--strict", action="store_true", help="lint warnings fail the run too")
+    p.add_argument("--evidence", metavar="PATH",
+                   help="an `icp-docs evidence` file: figures from data on the pages")
     p.set_defaults(handler=_lazy("icp_docs.render.command", "run"))
 
     p = sub.add_parser("diff", help="semantic diff between two revisions or spec folders")
@@ -222,7 +229,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
                              "like broad-range; errors cannot be switched off)")
     from .lint import verdict
 
-    result = verdict(specs, disable=args.disable, jobs=cores())
+    evidence = read_evidence(args.evidence)
+    if evidence is False:
+        return 1
+    result = verdict(specs, disable=args.disable, jobs=cores(), evidence=evidence)
     if args.format == "json":
         print(format_all(result.diagnostics, "json"))
     elif result.diagnostics:
@@ -237,6 +247,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
     print(f"{args.specs}: {outcome}: {count} segment{'s' * (count != 1)}{with_errors}, "
           f"{summary(result.diagnostics)}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def read_evidence(path: str | None) -> Evidence | Literal[False] | None:
+    """The evidence file an ``--evidence`` option names (None without one); False, after
+    saying why on stderr, when it cannot be used."""
+    if path is None:
+        return None
+    from .data.evidence_file import EvidenceError, load_evidence
+
+    try:
+        return load_evidence(path)
+    except EvidenceError as exc:
+        print(f"icp-docs: --evidence {exc}", file=sys.stderr)
+        return False
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

@@ -56,6 +56,7 @@ class Code(Enum):
     VALIDATED_WITHOUT_EVIDENCE = ("E017", "validated-without-evidence", "error")
     TOO_DEEP = ("E018", "too-deep", "error")
     TEMPLATE_ERROR = ("E019", "template-error", "error")
+    BAD_EVIDENCE = ("E020", "bad-evidence", "error")  # the evidence file a site is given
     # Lint rules (warnings). Their checks live in icp_docs.lint.rules and .language.
     BROAD_RANGE = ("W101", "broad-range", "warning")
     VAGUE_WORDS = ("W102", "vague-words", "warning")
@@ -82,6 +83,11 @@ class Code(Enum):
     NO_SEGMENTS = ("W123", "no-segments", "warning")
     UNREAD_FILE = ("W124", "unread-file", "warning")
     OVERRATED_TRIGGER = ("W125", "overrated-trigger", "warning")
+    # About account data (icp_docs.lint.data); W129-W131 only with an evidence file.
+    UNUSABLE_MATCH = ("W128", "unusable-match", "warning")
+    UNBACKED_VALIDATED = ("W129", "unbacked-validated", "warning")
+    STALE_DATA = ("W130", "stale-data", "warning")
+    NO_LIFT = ("W131", "no-lift", "warning")
 
     @classmethod
     def lookup(cls, text: str) -> Code | None:

@@ -4,6 +4,7 @@ form next to it; rules can be switched off by code or by name."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 from fractions import Fraction
@@ -15,6 +16,7 @@ from conftest import assert_same_verdict, copy_tree
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from icp_docs.data.evidence_file import load_evidence
 from icp_docs.diagnostics import Code
 from icp_docs.lint import check, language
 from icp_docs.lint.registry import PLAYBOOK_RULES, SEGMENT_RULES
@@ -29,6 +31,7 @@ Edit = tuple[str, str, str]  # (file under specs/, old text, new text)
 CORE_COPY = "copy:core"  # pseudo-edit: add three more core segments
 CRITERIA = "criteria:{n}"  # pseudo-edit: add n more criteria
 RENAME = "rename:"  # pseudo-edit: rename the file or folder ``old`` under specs/ to ``new``
+EVIDENCE = "evidence:"  # pseudo-edit: ``new`` is the evidence file beside specs/ (lint uses it)
 
 
 def apply(specs: Path, edits: list[Edit]) -> None:
@@ -38,6 +41,9 @@ def apply(specs: Path, edits: list[Edit]) -> None:
             for n in range(int(old)):
                 (specs / "segments" / f"core-{n}.yml").write_text(
                     text.replace("id: payroll-ops", f"id: core-{n}"))
+            continue
+        if name == EVIDENCE:
+            (specs.parent / "evidence.json").write_text(new)
             continue
         if name == RENAME:
             (specs / new).parent.mkdir(parents=True, exist_ok=True)
@@ -54,8 +60,10 @@ def apply(specs: Path, edits: list[Edit]) -> None:
 
 
 def warnings(specs: Path, code: Code, *, disable: tuple[str, ...] = ()) -> list[tuple[str, int]]:
-    result = check(specs, today=TODAY, cwd=specs, disable=disable)
-    assert_same_verdict(specs, today=TODAY, cwd=specs, disable=disable)
+    file = specs.parent / "evidence.json"
+    evidence = load_evidence(file) if file.is_file() else None
+    result = check(specs, today=TODAY, cwd=specs, disable=disable, evidence=evidence)
+    assert_same_verdict(specs, today=TODAY, cwd=specs, disable=disable, evidence=evidence)
     assert result.ok, [d.format() for d in result.diagnostics if d.severity == "error"]
     return [(d.path, d.line) for d in result.diagnostics if d.code == code]
 
@@ -68,6 +76,20 @@ TRIGGERS = ("triggers:\n  - event: A new country of employment opened\n    stren
             "    window_days: 90\n")
 STAGES = ("journey_stages:\n  - id: problem-exists\n    name: Problem\n    example: {}\n"
           "  - id: decision\n    name: Decision\n    example: We sign.\nqualification:")
+
+def evidence(as_of: str = "2026-08-31", **figures: float | None) -> Edit:
+    """An evidence file for the fixture's segment (``payroll-ops``; ``figures`` None: none
+    for it), in the format ``icp-docs evidence`` writes."""
+    seg = {"deals": 20, "won": 12, "lost": 8, "churned": 0, "win_rate": 0.6,
+           "non_fit": {"deals": 80, "won": 20, "lost": 60, "churned": 0, "win_rate": 0.25},
+           "lift": 2.4, **figures}
+    segments = {} if figures.get("deals", 1) is None else {"payroll-ops": seg}
+    data = {"as_of": as_of, "refresh": "2026-Q3", "source": "deals.csv", "deals": 100,
+            "won": 32, "lost": 68, "churned": 0, "segments": segments}
+    return (EVIDENCE, "", json.dumps(data))
+
+
+DEPARTMENTS = "  geographies:\n"  # departments and stages go before it: their entry at line 18
 
 # code -> list of (case name, bad edits, expected (file, line) of the warnings, good edits)
 CASES: list[tuple[Code, str, list[Edit], list[tuple[str, int]], list[Edit]]] = [
@@ -241,6 +263,28 @@ CASES: list[tuple[Code, str, list[Edit], list[tuple[str, int]], list[Edit]]] = [
     (Code.NOT_THEIR_WORDS, "an imperative job about someone else",
      [(S, JOB, "  - When they add a subsidiary, the close takes two days longer.")], [(S, 20)],
      [(S, JOB, "  - Pay sellers on time, so that they do not leave for a rival.")]),
+    (Code.UNUSABLE_MATCH, "match values on a department",
+     [(S, DEPARTMENTS, "  departments:\n    - Payroll: [PAYROLL]\n" + DEPARTMENTS)], [(S, 18)],
+     [(S, DEPARTMENTS, "  departments:\n    - Payroll\n" + DEPARTMENTS)]),
+    (Code.UNUSABLE_MATCH, "match values on a stage, no stage column",
+     [(S, DEPARTMENTS, "  stages:\n    - Series B: [series_b]\n" + DEPARTMENTS)], [(S, 18)],
+     [(S, DEPARTMENTS, "  stages:\n    - Series B: [series_b]\n" + DEPARTMENTS),
+      (P, "qualification:", "accounts:\n  columns:\n    stage: Funding stage\nqualification:")]),
+    (Code.UNUSABLE_MATCH, "a global signal on stage",
+     [(P, "      - One country of employment", "      - One country of employment: "
+       "{stage: [Seed]}")], [(P, 16)],
+     [(P, "      - One country of employment", "      - One country of employment: "
+       "{technologies: [Gusto]}")]),
+    (Code.UNBACKED_VALIDATED, "no figures for the segment", [evidence(deals=None)], [(S, 5)],
+     [evidence()]),
+    (Code.UNBACKED_VALIDATED, "fewer wins than the written count",
+     [evidence(won=5, churned=1, lost=14)], [(S, 9)], [evidence(won=11, churned=1, lost=8)]),
+    (Code.STALE_DATA, "deals before the refresh began", [evidence("2026-06-30")], [(P, 3)],
+     [evidence("2026-07-01")]),
+    (Code.NO_LIFT, "fits win no better", [evidence(lift=0.9, deals=10)], [(S, 1)],
+     [evidence(lift=0.9, deals=9)]),
+    (Code.NO_LIFT, "lift just above one", [evidence(lift=1.0, deals=10)], [(S, 1)],
+     [evidence(lift=1.01, deals=10)]),
 ]
 
 

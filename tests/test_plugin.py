@@ -52,7 +52,8 @@ def _copy(tmp_path: Path) -> Path:
 def test_sample_site_has_every_page(built_site: Path) -> None:
     pages = ["index.html", "playbook/index.html", "playbook/segments/index.html",
              "playbook/checklists/index.html", "playbook/anti-icp/index.html",
-             "playbook/journey/index.html", "playbook/changelog/index.html"]
+             "playbook/journey/index.html", "playbook/changelog/index.html",
+             "playbook/fit/index.html"]
     for segment in SAMPLE_SEGMENTS:
         pages += [f"playbook/segments/{segment}/index.html",
                   f"playbook/segments/{segment}/checklist/index.html"]
@@ -62,6 +63,14 @@ def test_sample_site_has_every_page(built_site: Path) -> None:
     assert len(personas) >= len(SAMPLE_SEGMENTS) * 3
     for name in ("writing-specs", "site", "templates"):
         assert (built_site / name / "index.html").is_file(), name
+
+
+def test_sample_fit_report_shows_the_sample_evidence(built_site: Path) -> None:
+    # mkdocs.yml names data/evidence.json: the report has its charts out of the box.
+    fit = (built_site / "playbook" / "fit" / "index.html").read_text()
+    assert fit.count("<div class=\"icp-chart\"><svg") == 4 and "Customers your ICP misses" in fit
+    segment = (built_site / "playbook" / "segments" / "multi-entity-close" / "index.html")
+    assert "The data backs this validated segment" in segment.read_text()
 
 
 def test_sample_noindex_on_playbook_pages_only(built_site: Path) -> None:
@@ -281,7 +290,8 @@ def test_options_prefix_overrides_and_automatic_nav(tmp_path: Path) -> None:
     links = re.findall(r'href="(gtm/icp/[\w/-]*)" class="md-nav__link', home)
     assert list(dict.fromkeys(links)) == [
         "gtm/icp/", "gtm/icp/segments/", "gtm/icp/checklists/", "gtm/icp/anti-icp/",
-        "gtm/icp/journey/", "gtm/icp/changelog/", "gtm/icp/notes/"]  # one section, ours first
+        "gtm/icp/journey/", "gtm/icp/changelog/", "gtm/icp/fit/",
+        "gtm/icp/notes/"]  # one section, ours first
     labels = {re.sub(r"<[^>]+>|\s+", "", m) for m in
               re.findall(r'href="gtm/icp/" class="md-nav__link[^>]*>(.*?)</a>', home, re.S)}
     # The section itself (navigation.indexes) or "Overview"; never the product's name.
@@ -305,7 +315,7 @@ def _sample(tmp_path: Path, name: str, plugin_options: str = "") -> Path:
     """A copy of the repository's own project (sample playbook and user guide)."""
     root = tmp_path / name
     root.mkdir()
-    for part in ("docs", "specs", "overrides"):
+    for part in ("docs", "specs", "overrides", "data"):  # data: the evidence mkdocs.yml names
         copy_tree(ROOT / part, root / part)
     config = (ROOT / "mkdocs.yml").read_text()
     anchor = "      templates: overrides/icp/\n"

@@ -64,7 +64,7 @@ def _golden_name(path: str) -> str:
 def test_every_page_kind_is_rendered(pages: dict[str, Page]) -> None:
     kinds = {p.kind for p in pages.values()}
     assert kinds == {"overview", "segments", "segment", "persona", "checklist", "checklists",
-                     "anti_icp", "journey", "changelog", "broken"}
+                     "anti_icp", "journey", "changelog", "fit", "broken"}
     assert sorted(pages) == sorted([
         "playbook/index.md", "playbook/segments/index.md",
         "playbook/segments/multi-country-payroll/index.md",
@@ -77,7 +77,7 @@ def test_every_page_kind_is_rendered(pages: dict[str, Page]) -> None:
         "playbook/segments/staffing-agencies/checklist.md",
         "playbook/segments/broken-one/index.md",
         "playbook/checklists.md", "playbook/anti-icp.md", "playbook/journey.md",
-        "playbook/changelog.md",
+        "playbook/changelog.md", "playbook/fit.md",
     ])
 
 
@@ -92,6 +92,7 @@ def test_every_page_kind_is_rendered(pages: dict[str, Page]) -> None:
     "playbook/anti-icp.md",
     "playbook/journey.md",
     "playbook/changelog.md",
+    "playbook/fit.md",
     "playbook/segments/broken-one/index.md",
 ])
 def test_golden(pages: dict[str, Page], path: str) -> None:
@@ -435,7 +436,7 @@ def test_site_decisions() -> None:
     assert not site.mentions_prefix(["index.md", {"Guide": ["guide/playbook.md"]}], "playbook")
     assert site.nav_paths("gtm") == [{"Overview": "gtm/index.md"}, "gtm/segments/index.md",
                                      "gtm/checklists.md", "gtm/anti-icp.md", "gtm/journey.md",
-                                     "gtm/changelog.md"]
+                                     "gtm/changelog.md", "gtm/fit.md"]
     missing = site.missing_extensions(["admonition", {"toc": {}}, "pymdownx.tasklist"],
                                       {"pymdownx.tasklist": {"custom_checkbox": False}})
     assert "admonition" not in missing and "toc" not in missing and "tables" in missing

@@ -486,3 +486,32 @@ def test_the_specs_folder_gone_and_back_is_followed(server: Server, how: str) ->
     seg.write_text(seg.read_text().replace("Staffing agencies paying contractors",
                                            "Staffing agencies paying freelancers", 1))
     server.wait_for(SEGMENT, lambda body: "Staffing agencies paying freelancers" in body)
+
+
+def test_a_bad_evidence_file_shows_on_the_pages_and_a_fixed_one_is_read_again(
+        tmp_path: Path) -> None:
+    # The evidence file's folder is watched: a broken save shows its problem on every page
+    # (no 404, no stale figures), and the next good save brings the figures back.
+    root = tmp_path / "project"
+    copy_tree(PROJECT, root)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace(
+        "  - icp\n", "  - icp:\n      evidence: data/evidence.json\n"))
+    (root / "data").mkdir()
+    good = (Path(__file__).resolve().parent / "fixtures" / "evidence" / "project.json")
+    evidence = root / "data" / "evidence.json"
+    evidence.write_text(good.read_text())
+    running = Server(root)
+    try:
+        running.wait_for("playbook/fit/", lambda body: "Customers your ICP misses" in body)
+        evidence.write_text('{"as_of": "2026-11-30",')
+        for page in ("playbook/fit/", SEGMENT):
+            body = running.wait_for(page, lambda body: "error[E020]" in body)
+            assert "data/evidence.json" in body and "not valid JSON" in body
+        running.wait_for_log("error[E020]")
+        evidence.write_text(good.read_text().replace('"won": 20', '"won": 21', 1))
+        running.wait_for("playbook/segments/multi-country-payroll/",
+                         lambda body: "21 / 15 / 5" in body)
+    finally:
+        running.stop()
+    assert "Traceback" not in running.output()

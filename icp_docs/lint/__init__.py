@@ -11,6 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
+from ..data.evidence_file import Evidence
 from ..diagnostics import Code, Diagnostic, has_errors
 from ..spec import checks
 from ..spec.load import (
@@ -58,13 +59,15 @@ def _lint(ctx: Context, rules: list[SegmentRule], segment: Segment) -> list[Diag
 
 
 def lint_playbook(playbook: Playbook, *, today: dt.date | None = None,
-                  disable: Iterable[str] = (), jobs: int = 1) -> list[Diagnostic]:
+                  disable: Iterable[str] = (), jobs: int = 1,
+                  evidence: Evidence | None = None) -> list[Diagnostic]:
     """Run every lint rule over a loaded playbook; rules switched off are skipped.
 
     ``jobs`` > 1 spreads a large playbook's segments over that many processes (see
-    :mod:`icp_docs.spec.parallel`).
+    :mod:`icp_docs.spec.parallel`). With ``evidence`` (an ``icp-docs evidence`` file) the
+    rules about closed deals run too.
     """
-    ctx = Context.of(playbook, today or dt.date.today())
+    ctx = Context.of(playbook, today or dt.date.today(), evidence)
     book_rules, segment_rules = _rules(playbook, disable)
     found = [d for rule in book_rules for d in rule(ctx)]
     for warnings in fork_map(partial(_lint, ctx, segment_rules), playbook.segments, jobs):
@@ -74,17 +77,19 @@ def lint_playbook(playbook: Playbook, *, today: dt.date | None = None,
 
 def check(specs_dir: str | os.PathLike[str], *, disable: Iterable[str] = (),
           today: dt.date | None = None, cache: SpecCache | None = None,
-          cwd: Path | None = None, jobs: int = 1) -> LoadResult:
+          cwd: Path | None = None, jobs: int = 1,
+          evidence: Evidence | None = None) -> LoadResult:
     """Load and lint a specs folder: every error and warning in one :class:`LoadResult`.
 
     ``today`` is the date the freshness rules count from (today by default); ``jobs`` as in
-    :func:`~icp_docs.spec.load.load_playbook`.
+    :func:`~icp_docs.spec.load.load_playbook`; ``evidence`` as in :func:`lint_playbook`.
     """
     result = load_playbook(specs_dir, cache=cache, cwd=cwd, jobs=jobs)
     if result.playbook is not None:
         result.diagnostics = sorted(
             set(result.diagnostics) | set(lint_playbook(result.playbook, today=today,
-                                                        disable=disable, jobs=jobs)))
+                                                        disable=disable, jobs=jobs,
+                                                        evidence=evidence)))
     return result
 
 
@@ -110,7 +115,7 @@ class _Judged(NamedTuple):
 
 def verdict(specs_dir: str | os.PathLike[str], *, disable: Iterable[str] = (),
             today: dt.date | None = None, cwd: Path | None = None,
-            jobs: int = 1) -> Verdict:
+            jobs: int = 1, evidence: Evidence | None = None) -> Verdict:
     """What :func:`check` reports, for the command line: each segment file is read,
     validated, checked and linted in one go, by up to ``jobs`` forked workers for a large
     folder, which send back only diagnostics and the little the checks across files need
@@ -124,14 +129,14 @@ def verdict(specs_dir: str | os.PathLike[str], *, disable: Iterable[str] = (),
         Playbook(book.model, book.source, (), folder.root, folder.unread)
     book_rules, segment_rules = _rules(playbook, disable) if playbook else ([], [])
     # The segment rules read no more of the playbook than the file they lint.
-    ctx = Context(playbook, today or dt.date.today(), ()) if playbook else None
+    ctx = Context(playbook, today or dt.date.today(), (), evidence) if playbook else None
 
     pairs = folder.segments
     with gc_paused():
         judged = list(fork_map(partial(_judge, facts, ctx, segment_rules), pairs, jobs))
     broken, ranking = _gather(pairs, judged, found)
     if ctx is not None:
-        whole = Context(replace(ctx.playbook, broken=broken), ctx.today, ranking)
+        whole = Context(replace(ctx.playbook, broken=broken), ctx.today, ranking, evidence)
         found += [d for rule in book_rules for d in rule(whole)]
     return Verdict(sorted(set(found)), len(pairs), broken)
 

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from ..data.evidence_file import Evidence
 from ..diagnostics import Code, Diagnostic
 from ..spec.load import Playbook, Ranked, Segment
 
@@ -19,7 +20,8 @@ Loc = tuple[str | int, ...]
 
 @dataclass(frozen=True)
 class Context:
-    """What every rule may look at: the playbook, and today's date (fixed in tests).
+    """What every rule may look at: the playbook, today's date (fixed in tests), and the
+    evidence from closed deals when one is given (``icp-docs validate --evidence``).
 
     Rules about the playbook as a whole read its valid segments through ``ranking`` only:
     where the segments were validated and linted in worker processes
@@ -30,11 +32,14 @@ class Context:
     today: dt.date
     #: The valid segments, best first.
     ranking: tuple[Ranked, ...]
+    evidence: Evidence | None = None
 
     @classmethod
-    def of(cls, playbook: Playbook, today: dt.date) -> Context:
+    def of(cls, playbook: Playbook, today: dt.date,
+           evidence: Evidence | None = None) -> Context:
         """The context of a playbook loaded whole."""
-        return cls(playbook, today, tuple(Ranked.of(s.spec) for s in playbook.segments))
+        return cls(playbook, today, tuple(Ranked.of(s.spec) for s in playbook.segments),
+                   evidence)
 
 
 PlaybookRule = Callable[[Context], Iterator[Diagnostic]]

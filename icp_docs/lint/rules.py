@@ -16,6 +16,7 @@ from fractions import Fraction
 from ..diagnostics import Code, Diagnostic
 from ..spec.load import Segment
 from ..spec.models import as_written
+from . import data as data  # registers the rules about account data
 from . import language as language  # registers the wording rules
 from .registry import PLAYBOOK_RULES, SEGMENT_RULES, Context, playbook_rule, segment_rule, warn
 

@@ -23,7 +23,8 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkPage
 from mkdocs.utils import nest_paths
 
-from ..diagnostics import Diagnostic, summary
+from ..data.evidence_file import Evidence, EvidenceError, load_evidence
+from ..diagnostics import Code, Diagnostic, summary
 from ..lint import check
 from ..printing import assets as print_assets
 from ..render import filters, site
@@ -73,6 +74,8 @@ class IcpConfig(base.Config):  # type: ignore[no-untyped-call]
     nav_title = c.Type(str, default="Playbook")
     history = c.Type(bool, default=True)
     parallel = c.Type(bool, default=True)
+    #: An `icp-docs evidence` file (relative to mkdocs.yml): figures from data on the pages.
+    evidence = c.Optional(c.Type(str))
 
 
 class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
@@ -241,18 +244,34 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
     def on_build_error(self, *, error: Exception) -> None:
         self.renders.stop()
 
+    def _evidence(self, root: Path) -> Evidence | None:
+        """The evidence file the ``evidence`` option names, read again on every build."""
+        if not self.config.evidence:
+            return None
+        return load_evidence(root / self.config.evidence, shown=self.config.evidence)
+
     def _pages(self, config: MkDocsConfig) -> list[Page]:
         root = self._root(config)
+        try:
+            evidence = self._evidence(root)
+        except EvidenceError as exc:
+            if not self.serving:
+                raise PluginError(f"icp: evidence: {exc}") from None
+            # As for a broken template: the site keeps building and shows why.
+            problem = Diagnostic(exc.path, exc.line, 1, Code.BAD_EVIDENCE, "evidence",
+                                 "; ".join(exc.problems))
+            log.error("%s", problem.format())
+            return self._standing(render_problem_pages([problem], prefix=self.config.prefix))
         strict = self.config.strict or bool(config.strict)
         result = check(root / self.config.specs_dir, disable=self.config.lint_disable,
-                       cache=self.cache, jobs=self._jobs())
+                       cache=self.cache, jobs=self._jobs(), evidence=evidence)
         for level, line in site.report_levels(result.diagnostics, strict=strict):
             log.log(level, line)
         if not self.serving and site.fails(result.diagnostics, strict=self.config.strict):
             raise PluginError(_failure(result.diagnostics, strict=self.config.strict))
         templates = root / self.config.templates
         try:
-            pages = self._render(result, templates)
+            pages = self._render(result, templates, evidence)
         except TemplateProblem as exc:
             if not self.serving:
                 raise PluginError(f"icp: {exc}") from None
@@ -262,6 +281,11 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
             # editor's or CI's problem matcher reads it the same way.
             log.error("%s", exc.diagnostic().format())
             pages = render_problem_pages([exc.diagnostic()], prefix=self.config.prefix)
+        return self._standing(pages)
+
+    def _standing(self, pages: list[Page]) -> list[Page]:
+        """The pages, and while serving a stand-in for each page of the last good build that
+        they lack (it shows the problem instead of a 404)."""
         stood = stand_ins(self.previous, pages) if self.serving else []
         # The last good page of every address, those a stand-in covers now included: after a
         # second bad save the stand-ins must still know the pages they stand for.
@@ -275,7 +299,8 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
         # server thread makes forking unsafe, and a reload re-reads only changed files).
         return usable_jobs() if self.config.parallel and not self.serving else 1
 
-    def _render(self, result: LoadResult, templates: Path) -> list[Page]:
+    def _render(self, result: LoadResult, templates: Path,
+                evidence: Evidence | None) -> list[Page]:
         prefix = self.config.prefix
         if result.playbook is None:
             return render_problem_pages(result.diagnostics, prefix=prefix,
@@ -284,7 +309,8 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
         if self.config.history:
             history, revisions = _history(result.playbook, self._jobs())
         return render_pages(result.playbook, prefix=prefix, templates_dir=templates,
-                            history=history, revisions=revisions, broken=result.broken)
+                            history=history, revisions=revisions, broken=result.broken,
+                            evidence=evidence)
 
     # Last, so that the cache is keyed by the Markdown every other plugin has finished with.
     @event_priority(-100)
@@ -324,6 +350,8 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
         root = self._root(config)
         # Both, existing or not: a templates folder made while serving is watched from then.
         folders = [str(root / self.config.specs_dir), str(root / self.config.templates)]
+        if self.config.evidence:
+            folders += site.evidence_folder(root / self.config.evidence, root)
         self.watcher.watch(server, folders, root / self.config.specs_dir
                            if self.config.history else None)
         return server

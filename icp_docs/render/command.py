@@ -17,7 +17,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..cli import UsageError, folder_argument, output_argument
+from ..cli import UsageError, folder_argument, output_argument, read_evidence
 from ..diagnostics import format_all, has_errors, summary
 from ..lint import check
 from .environment import TemplateProblem
@@ -45,7 +45,10 @@ def run(args: argparse.Namespace) -> int:
     missing = missing_templates(Path(args.templates), args.templates)
     if missing is not None:
         print(f"icp-docs: warning: --templates: {missing}", file=sys.stderr)
-    result = check(specs)
+    evidence = read_evidence(args.evidence)
+    if evidence is False:
+        return 1
+    result = check(specs, evidence=evidence)
     if result.diagnostics:
         print(format_all(result.diagnostics), file=sys.stderr)
     if result.playbook is None or has_errors(result.diagnostics, strict=args.strict):
@@ -53,7 +56,8 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     try:
-        pages = render_pages(result.playbook, prefix=args.prefix, templates_dir=args.templates)
+        pages = render_pages(result.playbook, prefix=args.prefix, templates_dir=args.templates,
+                             evidence=evidence)
         written = write_pages(pages, out)
     except (TemplateProblem, OutputConflict, ValueError) as exc:
         print(f"icp-docs: {exc}", file=sys.stderr)

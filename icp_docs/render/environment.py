@@ -66,6 +66,7 @@ FILTERS: dict[str, Callable[..., str]] = {
     "plain": filters.plain,
     "attr": filters.attr,
     "number": filters.number,
+    "percent": filters.percent,
     "span": filters.span,
     "money": filters.money,
     "money_span": filters.money_span,

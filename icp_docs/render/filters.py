@@ -244,6 +244,11 @@ def number(value: float | int | None) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
+def percent(value: float | None) -> str:
+    """A share as people read it: 0.516 -> "52%"; unknown (None) -> "n/a"."""
+    return "n/a" if value is None else f"{value:.0%}"
+
+
 def span(low: float | int | None, high: float | int | None, unit: str = "") -> str:
     """A range as people write it: "200-1,500", "200+", "up to 1,500"."""
     suffix = f" {unit}" if unit else ""

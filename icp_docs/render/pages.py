@@ -9,7 +9,7 @@ so that with ``use_directory_urls`` the URLs are exactly the contract's::
     <prefix>/segments/<id>/index.md                    -> <prefix>/segments/<id>/
     <prefix>/segments/<id>/personas/<persona>/index.md -> .../personas/<persona>/
     <prefix>/segments/<id>/checklist.md                -> <prefix>/segments/<id>/checklist/
-    <prefix>/checklists.md, anti-icp.md, journey.md, changelog.md
+    <prefix>/checklists.md, anti-icp.md, journey.md, changelog.md, fit.md
 """
 
 from __future__ import annotations
@@ -23,11 +23,13 @@ from typing import Any, Protocol
 
 import jinja2
 
+from ..data.evidence_file import Evidence
 from ..diagnostics import Code, Diagnostic
 from ..spec.load import Playbook, Segment
 from ..spec.models import SLUG_PATTERN, Trigger
 from . import filters
 from .environment import make_environment, render
+from .fit import fit_context, segment_data_context
 
 __all__ = ["Page", "Paths", "render_pages", "render_problem_pages", "stand_ins"]
 
@@ -99,6 +101,9 @@ class Paths:
     def changelog(self) -> str:
         return self._join("changelog.md")
 
+    def fit(self) -> str:
+        return self._join("fit.md")
+
 
 def normalise_prefix(prefix: str) -> str:
     """``/playbook/`` -> ``playbook``; refuses ``..`` and empty parts (pages stay in docs)."""
@@ -120,6 +125,7 @@ class _Renderer:
     paths: Paths
     history: History | None
     revisions: Mapping[str, str]
+    evidence: Evidence | None = None
 
     def context(self, here: str, **extra: Any) -> dict[str, Any]:
         book = self.playbook.spec
@@ -144,6 +150,7 @@ class _Renderer:
             "revision": self.revisions.get(spec.id),
             "recent": list(self.history.for_segment(spec.id)) if self.history else [],
             "last_refresh": last_refresh(self.history, spec.id, self.playbook.spec.refresh),
+            "data": segment_data_context(spec, self.evidence),
         }
 
 
@@ -162,17 +169,19 @@ def last_refresh(history: History | None, segment_id: str, current: str) -> str:
 def render_pages(playbook: Playbook, *, prefix: str = "playbook",
                  templates_dir: str | Path | None = None, history: History | None = None,
                  revisions: Mapping[str, str] | None = None,
-                 broken: Mapping[str, Sequence[Diagnostic]] | None = None) -> list[Page]:
+                 broken: Mapping[str, Sequence[Diagnostic]] | None = None,
+                 evidence: Evidence | None = None) -> list[Page]:
     """Every page of the playbook site, in a stable order.
 
     ``broken`` (segment file stem -> its errors) adds a page for each segment that failed to
     load, showing the problems instead of stale content. ``history`` feeds the change log and
     each segment's "last refresh" block; ``revisions`` maps segment ids to the short revision
-    of their spec, shown in the checklist footers.
+    of their spec, shown in the checklist footers; ``evidence`` (an ``icp-docs evidence``
+    file) puts the figures from data on the segment pages and the fit report.
     """
     env = make_environment(templates_dir)
     paths = Paths(normalise_prefix(prefix))
-    r = _Renderer(playbook, env, paths, history, revisions or {})
+    r = _Renderer(playbook, env, paths, history, revisions or {}, evidence)
     book_file = playbook.source.file
     broken_list = _broken(broken or {}, playbook.segments, playbook.root / "segments")
     rows = [(s, r.segment_context(s)) for s in playbook.segments]
@@ -192,6 +201,8 @@ def render_pages(playbook: Playbook, *, prefix: str = "playbook",
                         rows=rows, broken=broken_list))
     pages.append(r.page("changelog", paths.changelog(), "Change log", book_file, in_nav=True,
                         rows=rows))
+    pages.append(r.page("fit", paths.fit(), "Fit report", book_file, in_nav=True, rows=rows,
+                        fit=fit_context(playbook.segments, evidence)))
     pages += [_broken_page(r, stem, problems, file) for stem, problems, file in broken_list]
     return pages
 

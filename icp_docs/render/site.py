@@ -91,8 +91,9 @@ def mentions_prefix(nav: Any, prefix: str) -> bool:
 
 def nav_paths(prefix: str) -> list[str | dict[str, str]]:
     """The pages of the playbook's nav section, as ``nav`` in mkdocs.yml lists them: a
-    bounded list (overview, segments, checklists, anti-ICP, journey, change log), whatever
-    the number of segments. The overview is "Overview" there, not the product's name.
+    bounded list (overview, segments, checklists, anti-ICP, journey, change log, fit
+    report), whatever the number of segments. The overview is "Overview" there, not the
+    product's name.
 
     Material renders the whole nav into every page, so a nav that grew with the segments
     would make the build grow with the square of the page count. Segment, persona and
@@ -100,7 +101,7 @@ def nav_paths(prefix: str) -> list[str | dict[str, str]]:
     """
     paths = Paths(prefix)
     return [{"Overview": paths.overview()}, paths.segments(), paths.checklists(),
-            paths.anti_icp(), paths.journey(), paths.changelog()]
+            paths.anti_icp(), paths.journey(), paths.changelog(), paths.fit()]
 
 
 def edit_path(source: Path, docs_dir: Path) -> str:
@@ -176,3 +177,13 @@ def add_robots(html: str) -> str:
     if head < 0:
         return html
     return html[:head] + ROBOTS + html[head:]
+
+
+def evidence_folder(evidence: Path, root: Path) -> list[str]:
+    """The folder to watch for a new evidence file while serving: its own, unless that is
+    the project's folder (watching it would watch the built site too, and rebuild without
+    end); then the file is read again on each rebuild but not watched."""
+    folder = evidence.resolve().parent
+    if folder == root.resolve() or root.resolve() not in folder.parents:
+        return []
+    return [str(folder)]

@@ -24,6 +24,14 @@ firmographics:
   industries: [TODO industry]
   employees: {{min: 50, max: 500}}       # a real ICP excludes most companies
   geographies: [TODO country]
+  # To score accounts (`icp-docs score`), an entry may name the values your CRM export
+  # holds for it; the page still shows the entry's text. Without them, the text is matched.
+  #   industries:
+  #     - B2B software: [COMPUTER_SOFTWARE, Computer Software]
+  #   geographies:
+  #     - United States: [US, USA]
+  # A range with `knockout: true` disqualifies an account outside it:
+  #   employees: {{min: 50, max: 500, knockout: true}}
 
 jobs_to_be_done:
   - "TODO I want to <what they try to get done>, so that <the outcome>"
@@ -102,6 +110,18 @@ anti_icp:
     why_not: TODO why they are not
     signals:
       - TODO how a seller spots them early
+      # A signal account data can show knocks such accounts out when scoring, by field
+      # (industry, country, technologies, stage):
+      #   - Books kept in QuickBooks Online: {{technologies: [QuickBooks Online, QBO]}}
+
+# How `icp-docs score` reads account data. A HubSpot company export needs nothing here;
+# name the columns that differ, and the rates of other currencies:
+# accounts:
+#   columns:
+#     technologies: Tech stack   # the export's column for this field
+#   rates:
+#     EUR: 1.08                  # one EUR is worth 1.08 of the playbook's currency
+#   grades: {{A: 80, B: 60, C: 40}}
 
 # Without journey_stages, the ten stages of the customer journey are used.
 qualification:
