@@ -82,6 +82,8 @@ class Code(Enum):
     NO_SEGMENTS = ("W123", "no-segments", "warning")
     UNREAD_FILE = ("W124", "unread-file", "warning")
     OVERRATED_TRIGGER = ("W125", "overrated-trigger", "warning")
+    SIZE_WORD_INDUSTRY = ("W126", "size-word-industry", "warning")
+    DUPLICATE_LABEL = ("W127", "duplicate-label", "warning")
 
     @classmethod
     def lookup(cls, text: str) -> Code | None:

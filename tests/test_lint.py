@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from icp_docs.diagnostics import Code
-from icp_docs.lint import check, language
+from icp_docs.lint import check, language, sizes
 from icp_docs.lint.registry import PLAYBOOK_RULES, SEGMENT_RULES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +29,7 @@ Edit = tuple[str, str, str]  # (file under specs/, old text, new text)
 CORE_COPY = "copy:core"  # pseudo-edit: add three more core segments
 CRITERIA = "criteria:{n}"  # pseudo-edit: add n more criteria
 RENAME = "rename:"  # pseudo-edit: rename the file or folder ``old`` under specs/ to ``new``
+COPY = "copy:"  # pseudo-edit: copy the segment as segments/<old>.yml (id ``old``), labelled ``new``
 
 
 def apply(specs: Path, edits: list[Edit]) -> None:
@@ -38,6 +39,11 @@ def apply(specs: Path, edits: list[Edit]) -> None:
             for n in range(int(old)):
                 (specs / "segments" / f"core-{n}.yml").write_text(
                     text.replace("id: payroll-ops", f"id: core-{n}"))
+            continue
+        if name == COPY:
+            text = (specs / S).read_text().replace("id: payroll-ops", f"id: {old}")
+            (specs / "segments" / f"{old}.yml").write_text(
+                re.sub(r"(?m)^label: .*$", f"label: {new}", text, count=1))
             continue
         if name == RENAME:
             (specs / new).parent.mkdir(parents=True, exist_ok=True)
@@ -60,6 +66,8 @@ def warnings(specs: Path, code: Code, *, disable: tuple[str, ...] = ()) -> list[
     return [(d.path, d.line) for d in result.diagnostics if d.code == code]
 
 
+LABEL = "Payroll teams reconciling pay runs across several countries"
+EMPLOYEES = "  employees:\n    min: 200\n    max: 2000\n"
 JOB = "  - When a pay run closes, I want every country's totals to match the ledger."
 QUOTE = "  problem-exists: Our pay runs never match the ledger."
 EVIDENCE_KIND = "  - kind: closed_won"
@@ -238,6 +246,18 @@ CASES: list[tuple[Code, str, list[Edit], list[tuple[str, int]], list[Edit]]] = [
     (Code.NOT_THEIR_WORDS, "opens with a department's teams",
      [(S, JOB, "  - Finance teams struggle to close in five days.")], [(S, 20)],
      [(S, JOB, "  - Give finance teams a close they can finish in five days.")]),
+    (Code.SIZE_WORD_INDUSTRY, "enterprise, with a size", [(S, "- Software", "- Enterprise")],
+     [(S, 13)], [(S, "- Software", "- Enterprise software")]),
+    (Code.SIZE_WORD_INDUSTRY, "mid-market, without a size",
+     [(S, EMPLOYEES, ""), (S, "- Software", "- Mid-market")], [(S, 13)],
+     [(S, EMPLOYEES, ""), (S, "- Software", "- Mid-market private equity")]),
+    (Code.DUPLICATE_LABEL, "the same label", [(COPY, "second", LABEL)],
+     [(S, 2), ("segments/second.yml", 2)],
+     [(COPY, "second", "Payroll teams reconciling pay runs in one country")]),
+    (Code.DUPLICATE_LABEL, "case, spacing and end punctuation",
+     [(COPY, "second", "'payroll  teams reconciling pay runs across several Countries.'")],
+     [(S, 2), ("segments/second.yml", 2)],
+     [(COPY, "second", "'Payroll teams reconciling pay runs across several countries 2'")]),
     (Code.NOT_THEIR_WORDS, "an imperative job about someone else",
      [(S, JOB, "  - When they add a subsidiary, the close takes two days longer.")], [(S, 20)],
      [(S, JOB, "  - Pay sellers on time, so that they do not leave for a rival.")]),
@@ -293,7 +313,6 @@ def test_a_playbook_yaml_beside_playbook_yml_is_not_read_and_says_so(minimal_spe
     assert check(minimal_specs, today=TODAY, cwd=minimal_specs).diagnostics == []
 
 
-EMPLOYEES = "  employees:\n    min: 200\n    max: 2000\n"
 
 
 @pytest.mark.parametrize(("size", "said"), [
@@ -462,7 +481,8 @@ def test_the_lint_counts_from_the_given_day(minimal_specs: Path) -> None:
 def test_several_processes_lint_a_large_playbook_with_the_same_result(minimal_specs: Path) -> None:
     text = (minimal_specs / S).read_text()
     for n in range(70):
-        body = text.replace("id: payroll-ops", f"id: seg-{n:02d}")
+        body = text.replace("id: payroll-ops", f"id: seg-{n:02d}").replace(
+            LABEL, f"{LABEL}, wave {n}")  # one label each, or every file warns W127
         if n % 7 == 0:
             body = body.replace("strength: strong", "strength: weak")
         (minimal_specs / "segments" / f"seg-{n:02d}.yml").write_text(body)
@@ -480,7 +500,8 @@ def test_the_command_line_checks_a_large_folder_in_workers_as_the_site_does(
     # core segments) must come out as loading the whole playbook gives them.
     text = (minimal_specs / S).read_text()
     for n in range(70):
-        body = text.replace("id: payroll-ops", f"id: seg-{n:02d}")
+        body = text.replace("id: payroll-ops", f"id: seg-{n:02d}").replace(
+            LABEL, f"{LABEL}, wave {n}")  # one label each, or every file warns W127
         if n % 7 == 0:
             body = body.replace("strength: strong", "strength: weak")
         if n == 3:
@@ -500,8 +521,8 @@ def test_the_command_line_checks_a_large_folder_in_workers_as_the_site_does(
 # Text where case folding is tricky: the Kelvin sign, long s and dotted I fold to ASCII letters.
 FOLDING = st.text(alphabet=st.sampled_from(list("aeiknorstuvwy -'IKSNVO\u212a\u017f\u0130\u2019")),
                   max_size=24)
-WORDS = [language._VAGUE, language._ENTERPRISE, language._PRODUCT_JOB, language._VENDOR,
-         language._FIRST_PERSON, language._THIRD_PERSON, language._WEAK_EVENT,
+WORDS = [language._VAGUE, sizes._SIZE_ENTRY, sizes._SIZE_WORD, language._PRODUCT_JOB,
+         language._VENDOR, language._FIRST_PERSON, language._THIRD_PERSON, language._WEAK_EVENT,
          language._ABOUT_VENDOR]
 # Phrases made of the patterns' own words, in any case: short random text almost never holds
 # a whole phrase ("they have the budget"), so without these the ASCII fast path would hardly

@@ -34,7 +34,6 @@ _VAGUE = Words(
 _EVERYWHERE = re.compile(
     r"^(global|globally|world[- ]?wide|anywhere|everywhere|international|all (countries|regions|"
     r"markets|geographies)|any (country|region|market|geography))$", re.IGNORECASE)
-_ENTERPRISE = Words(r"\benterprises?\b")
 
 
 def _targeting_texts(seg: Segment) -> Iterator[tuple[Loc, str]]:
@@ -46,17 +45,6 @@ def _targeting_texts(seg: Segment) -> Iterator[tuple[Loc, str]]:
             yield ("firmographics", name, i), text
     for key, text in firm.other.items():
         yield ("firmographics", "other", key), text
-
-
-def unsized_word(seg: Segment) -> tuple[str, str] | None:
-    """The first "enterprise" in the label or firmographics, and where it is ("the label",
-    "firmographics.industries"): a size word that says nothing until a size is given. The
-    no-company-size warning names it, rather than a second warning saying the same."""
-    for loc, text in _targeting_texts(seg):
-        if match := _ENTERPRISE.search(text):
-            where = "the label" if loc == ("label",) else ".".join(map(str, loc[:2]))
-            return match.group(0), where
-    return None
 
 
 @segment_rule(Code.VAGUE_WORDS)
