@@ -19,7 +19,8 @@ from ..diagnostics import Code, Diagnostic
 from ..spec.load import Segment
 from ..spec.models import as_written
 from . import language as language  # registers the wording rules
-from . import sizes
+from . import sizes  # registers size-word-industry; no-company-size names its words
+from . import voice as voice  # registers not-their-words
 from .registry import (
     PLAYBOOK_RULES,
     SEGMENT_RULES,
