@@ -4,6 +4,7 @@ happens to hold a size word ("Enterprise software", "Small business lending") do
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from test_lint import EMPLOYEES, TODAY, S, apply, warnings
 
 from icp_docs.diagnostics import Code
 from icp_docs.lint import check
+from icp_docs.lint.sizes import is_size_entry
 
 SIZE_WORDS = [
     "Enterprise", "enterprises", "Enterprise accounts", "SMB", "SMBs", "SME", "SMEs",
@@ -88,3 +90,13 @@ def test_size_word_industry_switches_off_by_code_or_name(minimal_specs: Path, na
     apply(minimal_specs, [("playbook.yml", "qualification:",
                            f"lint:\n  disable: ['{name}']\nqualification:")])
     assert warnings(minimal_specs, Code.SIZE_WORD_INDUSTRY) == []
+
+
+@pytest.mark.parametrize("entry", ["Mid-market to " * 2000 + "retail", "SMB & " * 3000 + "x",
+                                   "Small and " * 2000 + "tailors"])
+def test_a_long_entry_that_is_no_size_is_read_in_linear_time(entry: str) -> None:
+    # Two ways of joining sizes that matched the same spaces (" to " as a word and as a
+    # separator) made the pattern try every split: minutes for the first entry.
+    started = time.perf_counter()
+    assert not is_size_entry(entry)
+    assert time.perf_counter() - started < 5
