@@ -83,6 +83,8 @@ class Code(Enum):
     NO_SEGMENTS = ("W123", "no-segments", "warning")
     UNREAD_FILE = ("W124", "unread-file", "warning")
     OVERRATED_TRIGGER = ("W125", "overrated-trigger", "warning")
+    SIZE_WORD_INDUSTRY = ("W126", "size-word-industry", "warning")
+    DUPLICATE_LABEL = ("W127", "duplicate-label", "warning")
     # About account data (icp_docs.lint.data); W129-W131 only with an evidence file.
     UNUSABLE_MATCH = ("W128", "unusable-match", "warning")
     UNBACKED_VALIDATED = ("W129", "unbacked-validated", "warning")

@@ -40,7 +40,9 @@ def edit(path: Path, old: str, new: str) -> None:
 def broken(minimal_specs: Path) -> Path:
     """The minimal playbook with one error (tier) and one warning (no trigger)."""
     seg = minimal_specs / "segments" / "payroll-ops.yml"
+    # Its own label: two labelled alike would be a second warning (W127).
     other = seg.read_text().replace("id: payroll-ops", "id: second").replace(
+        "across several countries", "in one country").replace(
         "triggers:\n  - event: A new country of employment opened\n    strength: strong\n"
         "    window_days: 90\n", "")
     (minimal_specs / "segments" / "second.yml").write_text(other)

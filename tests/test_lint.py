@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from icp_docs.data.evidence_file import load_evidence
 from icp_docs.diagnostics import Code
-from icp_docs.lint import check, language
+from icp_docs.lint import check, language, sizes, voice
 from icp_docs.lint.registry import PLAYBOOK_RULES, SEGMENT_RULES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +32,7 @@ CORE_COPY = "copy:core"  # pseudo-edit: add three more core segments
 CRITERIA = "criteria:{n}"  # pseudo-edit: add n more criteria
 RENAME = "rename:"  # pseudo-edit: rename the file or folder ``old`` under specs/ to ``new``
 EVIDENCE = "evidence:"  # pseudo-edit: ``new`` is the evidence file beside specs/ (lint uses it)
+COPY = "copy:"  # pseudo-edit: copy the segment as segments/<old>.yml (id ``old``), labelled ``new``
 
 
 def apply(specs: Path, edits: list[Edit]) -> None:
@@ -44,6 +45,11 @@ def apply(specs: Path, edits: list[Edit]) -> None:
             continue
         if name == EVIDENCE:
             (specs.parent / "evidence.json").write_text(new)
+            continue
+        if name == COPY:
+            text = (specs / S).read_text().replace("id: payroll-ops", f"id: {old}")
+            (specs / "segments" / f"{old}.yml").write_text(
+                re.sub(r"(?m)^label: .*$", f"label: {new}", text, count=1))
             continue
         if name == RENAME:
             (specs / new).parent.mkdir(parents=True, exist_ok=True)
@@ -68,6 +74,8 @@ def warnings(specs: Path, code: Code, *, disable: tuple[str, ...] = ()) -> list[
     return [(d.path, d.line) for d in result.diagnostics if d.code == code]
 
 
+LABEL = "Payroll teams reconciling pay runs across several countries"
+EMPLOYEES = "  employees:\n    min: 200\n    max: 2000\n"
 JOB = "  - When a pay run closes, I want every country's totals to match the ledger."
 QUOTE = "  problem-exists: Our pay runs never match the ledger."
 EVIDENCE_KIND = "  - kind: closed_won"
@@ -260,6 +268,25 @@ CASES: list[tuple[Code, str, list[Edit], list[tuple[str, int]], list[Edit]]] = [
     (Code.NOT_THEIR_WORDS, "opens with a department's teams",
      [(S, JOB, "  - Finance teams struggle to close in five days.")], [(S, 20)],
      [(S, JOB, "  - Give finance teams a close they can finish in five days.")]),
+    (Code.NOT_THEIR_WORDS, "the prospect described, not a colleague's leaving told",
+     [(S, QUOTE, "  problem-exists: The prospect recognises the close no longer scales.")],
+     [(S, 58)],
+     [(S, QUOTE, "  problem-exists: The analyst left the week before the board meeting.")]),
+    (Code.NOT_THEIR_WORDS, "they need, not what they did",
+     [(S, JOB, "  - They need a faster month-end close.")], [(S, 20)],
+     [(S, JOB, "  - They changed the export format again without telling anyone.")]),
+    (Code.SIZE_WORD_INDUSTRY, "enterprise, with a size", [(S, "- Software", "- Enterprise")],
+     [(S, 13)], [(S, "- Software", "- Enterprise software")]),
+    (Code.SIZE_WORD_INDUSTRY, "mid-market, without a size",
+     [(S, EMPLOYEES, ""), (S, "- Software", "- Mid-market")], [(S, 13)],
+     [(S, EMPLOYEES, ""), (S, "- Software", "- Mid-market private equity")]),
+    (Code.DUPLICATE_LABEL, "the same label", [(COPY, "second", LABEL)],
+     [(S, 2), ("segments/second.yml", 2)],
+     [(COPY, "second", "Payroll teams reconciling pay runs in one country")]),
+    (Code.DUPLICATE_LABEL, "case, spacing and end punctuation",
+     [(COPY, "second", "'payroll  teams reconciling pay runs across several Countries.'")],
+     [(S, 2), ("segments/second.yml", 2)],
+     [(COPY, "second", "'Payroll teams reconciling pay runs across several countries 2'")]),
     (Code.NOT_THEIR_WORDS, "an imperative job about someone else",
      [(S, JOB, "  - When they add a subsidiary, the close takes two days longer.")], [(S, 20)],
      [(S, JOB, "  - Pay sellers on time, so that they do not leave for a rival.")]),
@@ -337,7 +364,6 @@ def test_a_playbook_yaml_beside_playbook_yml_is_not_read_and_says_so(minimal_spe
     assert check(minimal_specs, today=TODAY, cwd=minimal_specs).diagnostics == []
 
 
-EMPLOYEES = "  employees:\n    min: 200\n    max: 2000\n"
 
 
 @pytest.mark.parametrize(("size", "said"), [
@@ -430,11 +456,30 @@ def test_vendor_phrases_are_still_vendor_language(minimal_specs: Path) -> None:
     ("It leads to overtime every month.", False),
     ("Leads go cold while we wait for approval.", False),
     ("The board wants the close in five days.", False),
+    # What a colleague did, or a thing named after one, is the customer telling it.
+    ("The analyst left the week before the board meeting.", False),
+    ("The controller quit after the second restatement.", False),
+    ("The head of payroll was off sick and the run went out late.", False),
+    ("The customer portal went down in the middle of month-end.", False),
+    ("The prospect list from marketing is useless.", False),
+    ("The CFO is on holiday this week and nobody else can sign.", False),
+    ("They want a daily close? With what team?", False),
+    ("She left in March and nobody else knows the macro.", False),
+    # What the customer is, needs or feels, in the present, is a description.
+    ("The prospect recognises that manual reconciliation no longer scales.", True),
+    ("The buyer is looking for a way to cut audit fees.", True),
+    ("Customers want real-time visibility into cash.", True),
+    ("They need a faster month-end close.", True),
+    ("Typically, the CFO signs off only after a reference call.", True),
+    ("The buyer, usually the CFO, wants proof that it works with SAP.", True),
+    ("Decision-makers prefer a phased rollout.", True),
+    ("The customer's finance team works late every month-end.", True),
+    ("She wants a close she can trust.", True),
 ])
 def test_not_their_words_reads_a_job_title_at_the_opening(text: str, described: bool) -> None:
     # A role at the opening is someone describing the customer; a role the speaker gives
     # of themselves ("CFO here:", "As the controller I") is the customer speaking.
-    assert language._described(text) is described
+    assert voice._described(text) is described
 
 
 @pytest.mark.parametrize(("text", "described"), [
@@ -461,7 +506,7 @@ def test_not_their_words_tells_the_customers_own_from_the_vendor(text: str,
     # A customer speaks of the vendor as "they" ("Are these people going to waste my time?"):
     # the vendor's sellers, demo or support recalled in the past tense are that customer's
     # own words, where the customer's own team, sellers or demos described are not.
-    assert language._described(text) is described
+    assert voice._described(text) is described
 
 
 def test_every_rule_has_a_case_and_a_registered_check() -> None:
@@ -506,7 +551,8 @@ def test_the_lint_counts_from_the_given_day(minimal_specs: Path) -> None:
 def test_several_processes_lint_a_large_playbook_with_the_same_result(minimal_specs: Path) -> None:
     text = (minimal_specs / S).read_text()
     for n in range(70):
-        body = text.replace("id: payroll-ops", f"id: seg-{n:02d}")
+        body = text.replace("id: payroll-ops", f"id: seg-{n:02d}").replace(
+            LABEL, f"{LABEL}, wave {n}")  # one label each, or every file warns W127
         if n % 7 == 0:
             body = body.replace("strength: strong", "strength: weak")
         (minimal_specs / "segments" / f"seg-{n:02d}.yml").write_text(body)
@@ -524,7 +570,8 @@ def test_the_command_line_checks_a_large_folder_in_workers_as_the_site_does(
     # core segments) must come out as loading the whole playbook gives them.
     text = (minimal_specs / S).read_text()
     for n in range(70):
-        body = text.replace("id: payroll-ops", f"id: seg-{n:02d}")
+        body = text.replace("id: payroll-ops", f"id: seg-{n:02d}").replace(
+            LABEL, f"{LABEL}, wave {n}")  # one label each, or every file warns W127
         if n % 7 == 0:
             body = body.replace("strength: strong", "strength: weak")
         if n == 3:
@@ -544,9 +591,9 @@ def test_the_command_line_checks_a_large_folder_in_workers_as_the_site_does(
 # Text where case folding is tricky: the Kelvin sign, long s and dotted I fold to ASCII letters.
 FOLDING = st.text(alphabet=st.sampled_from(list("aeiknorstuvwy -'IKSNVO\u212a\u017f\u0130\u2019")),
                   max_size=24)
-WORDS = [language._VAGUE, language._ENTERPRISE, language._PRODUCT_JOB, language._VENDOR,
-         language._FIRST_PERSON, language._THIRD_PERSON, language._WEAK_EVENT,
-         language._ABOUT_VENDOR]
+WORDS = [language._VAGUE, sizes._SIZE_ENTRY, sizes._SIZE_WORD, language._PRODUCT_JOB,
+         language._VENDOR, voice._FIRST_PERSON, voice._SUBJECT, language._WEAK_EVENT,
+         voice._ABOUT_VENDOR, voice._OCCASION]
 # Phrases made of the patterns' own words, in any case: short random text almost never holds
 # a whole phrase ("they have the budget"), so without these the ASCII fast path would hardly
 # ever be tried on a hit. Long ones repeat a phrase past any window a search might keep.

@@ -30,7 +30,7 @@ from ..spec.load import (
 from ..spec.models import SegmentSpec
 from ..spec.parallel import fork_map
 from ..spec.yaml import load_file
-from .registry import PlaybookRule, SegmentRule
+from .registry import Labelled, PlaybookRule, SegmentRule
 from .rules import PLAYBOOK_RULES, SEGMENT_RULES, Context
 
 __all__ = ["Verdict", "check", "disabled_codes", "lint_playbook", "verdict"]
@@ -111,6 +111,7 @@ class _Judged(NamedTuple):
     id: str | None  # its id, as the checks across files read it
     id_at: tuple[int, int]  # where that id is written ((1, 1), unread, when there is none)
     ranked: Ranked | None  # when valid
+    labelled: Labelled | None  # when valid
 
 
 def verdict(specs_dir: str | os.PathLike[str], *, disable: Iterable[str] = (),
@@ -134,9 +135,10 @@ def verdict(specs_dir: str | os.PathLike[str], *, disable: Iterable[str] = (),
     pairs = folder.segments
     with gc_paused():
         judged = list(fork_map(partial(_judge, facts, ctx, segment_rules), pairs, jobs))
-    broken, ranking = _gather(pairs, judged, found)
+    broken, ranking, labels = _gather(pairs, judged, found)
     if ctx is not None:
-        whole = Context(replace(ctx.playbook, broken=broken), ctx.today, ranking, evidence)
+        whole = Context(replace(ctx.playbook, broken=broken), ctx.today, ranking, evidence,
+                        labels)
         found += [d for rule in book_rules for d in rule(whole)]
     return Verdict(sorted(set(found)), len(pairs), broken)
 
@@ -151,28 +153,31 @@ def _judge(facts: checks.BookFacts | None, ctx: Context | None, rules: list[Segm
     ident = seg.id if seg is not None else None
     at = parsed.source.where(("id",)) if ident is not None else (1, 1)
     if parsed.model is None or has_errors(mine):
-        return _Judged(mine, [], ident, at, None)
-    warnings = _lint(ctx, rules, Segment(parsed.model, parsed.source)) if ctx else []
-    return _Judged(mine, warnings, ident, at, Ranked.of(parsed.model))
+        return _Judged(mine, [], ident, at, None, None)
+    segment = Segment(parsed.model, parsed.source)
+    warnings = _lint(ctx, rules, segment) if ctx else []
+    return _Judged(mine, warnings, ident, at, Ranked.of(parsed.model), Labelled.of(segment))
 
 
-def _gather(pairs: list[tuple[Path, str]], judged: list[_Judged],
-            found: list[Diagnostic]) -> tuple[tuple[str, ...], tuple[Ranked, ...]]:
+def _gather(pairs: list[tuple[Path, str]], judged: list[_Judged], found: list[Diagnostic]
+            ) -> tuple[tuple[str, ...], tuple[Ranked, ...], tuple[Labelled, ...]]:
     """The workers' findings added to ``found``, with the ids repeated across files; the
-    stems of the files left out (in file order, once each, as LoadResult.broken) and the
-    valid segments, best first."""
+    stems of the files left out (in file order, once each, as LoadResult.broken), the
+    valid segments, best first, and their labels."""
     owners = checks.segment_owners(
         (display, file, j.id) for (file, display), j in zip(pairs, judged, strict=True))
     broken: dict[str, None] = {}
     ranking = []
+    labels = []
     for (file, display), j in zip(pairs, judged, strict=True):
         found += j.diagnostics
         if j.id is not None and owners[j.id] != display:
             found.append(checks.duplicate_segment(display, j.id_at, j.id, owners[j.id]))
             broken[file.stem] = None
-        elif j.ranked is None:
+        elif j.ranked is None or j.labelled is None:
             broken[file.stem] = None
         else:
             found += j.warnings
             ranking.append(j.ranked)
-    return tuple(broken), tuple(sorted(ranking))
+            labels.append(j.labelled)
+    return tuple(broken), tuple(sorted(ranking)), tuple(sorted(labels))

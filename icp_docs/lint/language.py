@@ -34,7 +34,6 @@ _VAGUE = Words(
 _EVERYWHERE = re.compile(
     r"^(global|globally|world[- ]?wide|anywhere|everywhere|international|all (countries|regions|"
     r"markets|geographies)|any (country|region|market|geography))$", re.IGNORECASE)
-_ENTERPRISE = Words(r"\benterprises?\b")
 
 
 def _targeting_texts(seg: Segment) -> Iterator[tuple[Loc, str]]:
@@ -46,17 +45,6 @@ def _targeting_texts(seg: Segment) -> Iterator[tuple[Loc, str]]:
             yield ("firmographics", name, i), text
     for key, text in firm.other.items():
         yield ("firmographics", "other", key), text
-
-
-def unsized_word(seg: Segment) -> tuple[str, str] | None:
-    """The first "enterprise" in the label or firmographics, and where it is ("the label",
-    "firmographics.industries"): a size word that says nothing until a size is given. The
-    no-company-size warning names it, rather than a second warning saying the same."""
-    for loc, text in _targeting_texts(seg):
-        if match := _ENTERPRISE.search(text):
-            where = "the label" if loc == ("label",) else ".".join(map(str, loc[:2]))
-            return match.group(0), where
-    return None
 
 
 @segment_rule(Code.VAGUE_WORDS)
@@ -218,69 +206,6 @@ def _vendor_words(text: str) -> re.Match[str] | None:
     return next((m for m in _VENDOR.finditer(text) if not _mocked(text, m)), None)
 
 
-_FIRST_PERSON = Words(
-    r"\b(i|i['\u2019](?:m|ve|ll|d)|me|my|mine|myself|we|we['\u2019](?:re|ve|ll|d)|us|our|ours|"
-    r"ourselves|let['\u2019]s)\b"
-)
-# Someone describing the customer rather than the customer speaking: the customer is what
-# the text opens with ("They struggle ...", "When they add ..."). Further in, "they" and
-# "their" are as often the customer's own sellers, clients or auditors ("Pay sellers on time,
-# so that they stay"), which the customer would say just so.
-_OPENS = "^[\\s\"'\u201c\u201e\u2018\u00ab]*"  # the start, past any opening quotation marks
-# A job title opens such a text as well ("The CFO worries ...", "Finance teams struggle ...",
-# "Ops managers patch it"), but not when the speakers name their own role ("CFO here: ...",
-# "Controller, 200-person SaaS: ...", "As the controller I ..."). The words that are no title
-# without a department ("leads", "teams", "owners") count only after one: "Leads go cold"
-# and "It leads to overtime" are the customer speaking.
-_DEPARTMENT = (r"(?:finance|financial|fp&a|accounting|payroll|tax|treasury|audit|billing|"
-               r"revops|ops|operations|sales|revenue|marketing|growth|product|engineering|"
-               r"devops|data|security|compliance|legal|hr|people|talent|recruiting|"
-               r"procurement|purchasing|support|customer|success|account|partner|channel|"
-               r"store|plant|site|office|field|line|warehouse|logistics|fleet|clinic|practice|"
-               r"regional|country|senior|junior|frontline)")
-_TITLE_OF = (r"(?:c[efotmr]os?|cisos?|cios?|chros?|controllers?|accountants?|bookkeepers?|"
-             r"founders?|managers?|analysts?|"
-             r"(?:(?:vps?|svps?|evps?|directors?)(?:\s+of)?|(?:heads?|chiefs?)\s+of)"
-             rf"(?:\s+{_DEPARTMENT}){{0,2}})")
-_STAFF = (r"(?:teams|leads|leaders|reps|owners|engineers|admins|specialists|officers|"
-          r"departments|staff)")
-# Atomic, so that "Head of finance here" cannot back off to "Head of" to get past the check
-# that follows.
-# (The department words are written once, as a group, "staff" needing it: a pattern's
-# compile time, paid by every run, grows with its length.)
-_ROLE = (rf"(?>(?:(?:the|a|an|most|many|some|all|every|each|new)\s+)?"
-         rf"(?:(?P<department>{_DEPARTMENT})\s+){{0,2}}"
-         rf"(?:{_TITLE_OF}|(?(department){_STAFF}|(?!))))\b"
-         "(?!\\s*(?:here|speaking)\\b|\\s*[:,(\u2013\u2014/-])")
-_THIRD_PERSON = Words(
-    rf"{_OPENS}(?:(?:when|whenever|once|every time|each time)\s+)?"
-    r"(they|their|he|she|his|her|the (customer|prospect|buyer|client)s?)\b"
-    rf"|{_OPENS}(customers|prospects|buyers|clients|companies|teams|businesses|organi[sz]ations|"
-    r"firms|users)\b"
-    rf"|{_OPENS}{_ROLE}"
-)
-
-
-# The vendor as the customer speaks of it ("Are these people going to waste my time?"): what
-# the vendor's sellers, demo or support did, recalled in the past tense ("Their support team
-# answered within the hour", "Their demo ran on real payroll files"). Both halves are needed:
-# the customer's own team, sellers or demos are described in the present ("Their support team
-# drowns in tickets", "Their demos run long"), and in a playbook for selling to sales teams
-# "their sales rep" is as often the customer's.
-_VENDOR_SIDE = (r"(?:(?:sales|support|success|implementation|onboarding|services|solutions|"
-                r"account)\s+team|sales\s*(?:rep|person|guy|engineer)|salesperson|"
-                r"account\s+(?:manager|executive)|solutions?\s+(?:engineer|architect)|support|"
-                r"demo|pitch|(?:sales\s+|pitch\s+)?deck|proposal|quote|pricing(?:\s+page)?|"
-                r"trial|references|case\s+stud(?:y|ies)|(?:onboarding|implementation)(?:\s+plan)?)")
-_RECALLED = (r"(?:\w+ed|was|were|had|did|knew|took|got|gave|made|came|sent|felt|ran|went|saw|"
-             r"said|told|kept|won|lost|spent|found|understood|could|"
-             r"(?:could|did|was|were|had)n['\u2019]t)")
-_ABOUT_VENDOR = Words(
-    rf"{_OPENS}their\s+(?:\S+\s+){{0,2}}?{_VENDOR_SIDE}\s+"
-    rf"(?:(?:never|just|even|also|only|still|\w+ly)\s+)?{_RECALLED}\b"
-)
-
-
 def _customer_quotes(seg: Segment) -> Iterator[tuple[Loc, str]]:
     """The segment's texts that are the customer's own words: its journey's quotes and its
     personas' verbatim quotes."""
@@ -313,35 +238,6 @@ def vendor_language_stages(ctx: Context) -> Iterator[Diagnostic]:
                 Code.VENDOR_LANGUAGE, ("journey_stages", i, "example"),
                 f"'{match.group(0)}' is vendor language; write the example as the customer "
                 "would say it")
-
-
-_NOT_THEIR_WORDS = "describes the customer instead of quoting them; write it in the first " \
-    "person, as they would say it"
-
-
-def _described(text: str) -> bool:
-    return not _FIRST_PERSON.found_in(text) and _THIRD_PERSON.found_in(text) and \
-        not _ABOUT_VENDOR.found_in(text)
-
-
-@segment_rule(Code.NOT_THEIR_WORDS)
-def not_their_words(ctx: Context, seg: Segment) -> Iterator[Diagnostic]:
-    """Jobs and quotes are in the customer's own words: "I ...", "we ..."."""
-    jobs = [(("jobs_to_be_done", i), job) for i, job in enumerate(seg.spec.jobs_to_be_done)
-            if not _PRODUCT_JOB.found_in(job)]  # already a product-defined-job warning
-    for loc, text in [*jobs, *_customer_quotes(seg)]:
-        if _described(text):
-            yield warn(seg, Code.NOT_THEIR_WORDS, loc, f"'{_short(text)}' {_NOT_THEIR_WORDS}")
-
-
-@playbook_rule(Code.NOT_THEIR_WORDS)
-def not_their_words_stages(ctx: Context) -> Iterator[Diagnostic]:
-    """The stage examples are quotes too."""
-    for i, stage in enumerate(ctx.playbook.spec.journey_stages):
-        if _described(stage.example):
-            yield ctx.playbook.source.diagnostic(
-                Code.NOT_THEIR_WORDS, ("journey_stages", i, "example"),
-                f"'{_short(stage.example)}' {_NOT_THEIR_WORDS}")
 
 
 def _short(text: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..data.evidence_file import Evidence
 from ..diagnostics import Code, Diagnostic
@@ -18,13 +19,28 @@ from ..spec.load import Playbook, Ranked, Segment
 Loc = tuple[str | int, ...]
 
 
+class Labelled(NamedTuple):
+    """A valid segment's label and where it is written: what the rules about the playbook
+    as a whole read of labels (a worker sends this back, not the segment)."""
+
+    path: str
+    line: int
+    column: int
+    label: str
+
+    @classmethod
+    def of(cls, seg: Segment) -> Labelled:
+        """The label of a loaded segment, at its line."""
+        return cls(seg.source.path, *seg.source.where(("label",)), seg.spec.label)
+
+
 @dataclass(frozen=True)
 class Context:
     """What every rule may look at: the playbook, today's date (fixed in tests), and the
     evidence from closed deals when one is given (``icp-docs validate --evidence``).
 
-    Rules about the playbook as a whole read its valid segments through ``ranking`` only:
-    where the segments were validated and linted in worker processes
+    Rules about the playbook as a whole read its valid segments through ``ranking`` and
+    ``labels`` only: where the segments were validated and linted in worker processes
     (:func:`icp_docs.lint.verdict`), ``playbook.segments`` is empty.
     """
 
@@ -33,13 +49,15 @@ class Context:
     #: The valid segments, best first.
     ranking: tuple[Ranked, ...]
     evidence: Evidence | None = None
+    #: The valid segments' labels, by file.
+    labels: tuple[Labelled, ...] = ()
 
     @classmethod
     def of(cls, playbook: Playbook, today: dt.date,
            evidence: Evidence | None = None) -> Context:
         """The context of a playbook loaded whole."""
         return cls(playbook, today, tuple(Ranked.of(s.spec) for s in playbook.segments),
-                   evidence)
+                   evidence, tuple(sorted(Labelled.of(s) for s in playbook.segments)))
 
 
 PlaybookRule = Callable[[Context], Iterator[Diagnostic]]

@@ -9,6 +9,8 @@ thresholds below come from the ICP frameworks the project follows.
 from __future__ import annotations
 
 import os
+import unicodedata
+from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 from fractions import Fraction
@@ -18,7 +20,17 @@ from ..spec.load import Segment
 from ..spec.models import as_written
 from . import data as data  # registers the rules about account data
 from . import language as language  # registers the wording rules
-from .registry import PLAYBOOK_RULES, SEGMENT_RULES, Context, playbook_rule, segment_rule, warn
+from . import sizes  # registers size-word-industry; no-company-size names its words
+from . import voice as voice  # registers not-their-words
+from .registry import (
+    PLAYBOOK_RULES,
+    SEGMENT_RULES,
+    Context,
+    Labelled,
+    playbook_rule,
+    segment_rule,
+    warn,
+)
 
 __all__ = ["PLAYBOOK_RULES", "SEGMENT_RULES", "Context"]
 
@@ -72,11 +84,12 @@ def broad_range(ctx: Context, seg: Segment) -> Iterator[Diagnostic]:
 
 @segment_rule(Code.NO_COMPANY_SIZE)
 def no_company_size(ctx: Context, seg: Segment) -> Iterator[Diagnostic]:
-    """Without a size, nobody can build the list of accounts to call. An "enterprise" in the
-    label is the same gap, named here rather than in a second (vague-words) warning."""
+    """Without a size, nobody can build the list of accounts to call. A size word in the
+    label ("Enterprise payroll teams") is the same gap, named here rather than in a second
+    (vague-words) warning; one given as an industry is :func:`.sizes.size_word_industry`'s."""
     firm = seg.spec.firmographics
     if firm.employees is None and firm.revenue is None:
-        said = language.unsized_word(seg)
+        said = sizes.unsized_word(seg)
         why = f", so '{said[0]}' in {said[1]} means nothing" if said else ""
         yield warn(seg, Code.NO_COMPANY_SIZE, ("firmographics",),
                    f"no company size{why}: give employees or revenue, so that a seller can "
@@ -268,3 +281,31 @@ def unread_file(ctx: Context) -> Iterator[Diagnostic]:
         if any(s.id == stem for s in ctx.ranking) or stem in book.broken:
             fix += f", but segments/ has a {stem} segment already: merge the two files"
         yield Diagnostic(path, 1, 1, Code.UNREAD_FILE, "", f"this file is not read: {fix}")
+
+
+def label_key(label: str) -> str:
+    """A label as a reader tells it from another: without case, spacing, or punctuation at
+    its ends ("Payroll teams", "payroll  Teams." and "'Payroll teams'" read the same)."""
+    text = "".join(unicodedata.normalize("NFKC", label).casefold().split())
+    ends = [i for i, c in enumerate(text) if not unicodedata.category(c).startswith("P")]
+    return text[ends[0]:ends[-1] + 1] if ends else ""
+
+
+@playbook_rule(Code.DUPLICATE_LABEL)
+def duplicate_label(ctx: Context) -> Iterator[Diagnostic]:
+    """Two segments labelled alike cannot be told apart in the navigation, the tables or
+    print: each file warns at its label, naming the others."""
+    alike: defaultdict[str, list[Labelled]] = defaultdict(list)
+    for labelled in ctx.labels:
+        alike[label_key(labelled.label)].append(labelled)
+    for group in alike.values():
+        for me in group if len(group) > 1 else ():
+            others = [o for o in group if o is not me]
+            named = ", ".join(o.path if o.label == me.label else f"{o.path} ('{o.label}')"
+                                 for o in others)
+            alone = all(o.label == me.label for o in others)
+            how = "" if alone else " but for case, spacing or punctuation at the ends"
+            yield Diagnostic(me.path, me.line, me.column, Code.DUPLICATE_LABEL, "label",
+                             f"the same label as {named}{how}: readers cannot tell the "
+                             "segments apart in the navigation, the tables or print; say in "
+                             "each label what sets the segment apart")
