@@ -294,20 +294,18 @@ def require_checkable(table: Table) -> None:
     """:class:`DataError` unless at least one field a segment can check has a column."""
     if any(table.fields.get(f) for f in CHECKABLE):
         return
-    looked = [c for f in CHECKABLE for c in DEFAULT_COLUMNS[f]]
+    looked = {c.casefold(): f for f in CHECKABLE for c in DEFAULT_COLUMNS[f]}
     names = "; ".join(f"{f}: " + " | ".join(f"'{c}'" for c in DEFAULT_COLUMNS[f])
                       for f in CHECKABLE)
-    close = {}
+    close = []
     for column in table.columns:
-        hit = difflib.get_close_matches(column.casefold(), [c.casefold() for c in looked], 1,
-                                        0.6)
+        hit = difflib.get_close_matches(column.casefold(), list(looked), 1, 0.6)
         if hit:
-            close[column] = next(c for c in looked if c.casefold() == hit[0])
-    hint = "; ".join(f"closest: '{h}' for '{c}'" for h, c in list(close.items())[:3])
+            close.append(f"'{column}' for {looked[hit[0]]}")
+    hint = f"; closest: {', '.join(close[:3])} (map it in accounts.columns)" if close else ""
     shown = ", ".join(f"'{h}'" for h in table.columns[:30])
-    raise DataError(f"{table.path}: no column the segments can check (looked for {names}; "
-                    f"map yours in playbook.yml accounts.columns); found {shown}"
-                    + (f"; {hint}" if hint else ""))
+    raise DataError(f"{table.path}: no column the segments can check (looked for {names}); "
+                    f"found {shown}{hint}")
 
 
 DEAL_MEANING = {

@@ -134,8 +134,13 @@ def segment_sql(i: int) -> str:
 
 
 def _rate(won: int, lost: int, churned: int) -> float | None:
+    """(won + churned) / closed, unrounded; None without deals."""
     total = won + lost + churned
-    return round((won + churned) / total, 3) if total else None
+    return (won + churned) / total if total else None
+
+
+def _round(value: float | None, places: int = 3) -> float | None:
+    return None if value is None else round(value, places)
 
 
 def _segment(row: Sequence[Any]) -> dict[str, Any]:
@@ -144,9 +149,10 @@ def _segment(row: Sequence[Any]) -> dict[str, Any]:
     grades, knocked = row[9:14], row[14:17]
     rate, non_rate = _rate(won, lost, churned), _rate(n_won, n_lost, n_churned)
     return {
-        "deals": deals, "won": won, "lost": lost, "churned": churned, "win_rate": rate,
+        "deals": deals, "won": won, "lost": lost, "churned": churned,
+        "win_rate": _round(rate),
         "non_fit": {"deals": n_deals, "won": n_won, "lost": n_lost, "churned": n_churned,
-                    "win_rate": non_rate},
+                    "win_rate": _round(non_rate)},
         "lift": round(rate / non_rate, 2) if rate and non_rate else None,
         "median_won_amount": None if median is None else float(median),
         "churn_rate": round(churned / (won + churned), 3) if won + churned else None,
