@@ -70,7 +70,8 @@ def test_a_folder(tmp_path: Path) -> None:
     (bytes(range(256)) * 40, ("not a text table", "binary data")),
     ("name,Headcount\na,5\n", ("no column the segments can check", "'Headcount'",
                                "numberofemployees", "found 'name', 'Headcount'")),
-    ("name,Industri,Employees\na,b,5\n", ("closest: 'Industri' for industry, 'Employees' for employees",)),
+    ("name,Industri,Employees\na,b,5\n",
+     ("closest: 'Industri' for industry, 'Employees' for employees",)),
 ])
 def test_bad_files(tmp_path: Path, data: bytes | str, words: tuple[str, ...]) -> None:
     line = refused(score(tmp_path, "accounts.csv", data), *words)

@@ -32,7 +32,9 @@ from .sniff import (
     transcode,
 )
 
-#: The hidden row number (1-based, input order) every view carries.
+#: The row number (1-based, input order) that summaries and reports add. Not a column of
+#: the view itself: numbering the rows as they are read (a streaming window) would make the
+#: whole scan one thread, and DuckDB keeps input order without it.
 ROW = "__icp_row"
 #: The longest line a CSV may hold; DuckDB refuses longer ones with the line number.
 MAX_LINE_BYTES = 8 * 1024 * 1024
@@ -153,7 +155,7 @@ def open_table(con: duckdb.DuckDBPyConnection, path: Path, configured: Columns, 
                      None)
     table = Table(path, view, tuple(header), fields, record_id, scratch)
     con.execute(f"CREATE OR REPLACE TEMP VIEW {quote(view)} AS "
-                f"SELECT row_number() OVER () AS {ROW}, {_select(header, fields)} "
+                f"SELECT {_select(header, fields)} "
                 f"FROM {reader}")
     return table
 
@@ -225,20 +227,33 @@ def explain(path: Path, exc: duckdb.Error) -> str:
     return f"{where}: cannot read: {text.splitlines()[0][:200]}"
 
 
+def _bad(name: str, column: str) -> str:
+    """SQL: the cell is not blank, yet did not parse."""
+    return (f"NULLIF(trim({quote(column)}), '') IS NOT NULL AND "
+            f"{quote(clean_name(name))} IS NULL")
+
+
+def _parsed(table: Table) -> list[tuple[str, str]]:
+    """(field, column) of the numeric and date fields the file has."""
+    return [(n, c) for n, c in table.fields.items()
+            if c is not None and (n in NUMERIC or n == "closedate")]
+
+
 def unparsed_sql(table: Table) -> str:
-    """The aggregates over the view: rows, and per numeric or date column the cells that did
-    not parse, with the first such row and cell."""
-    parts = ["count(*)"]
-    for name, column in table.fields.items():
-        if column is None or not (name in NUMERIC or name == "closedate"):
-            continue
-        bad = (f"NULLIF(trim({quote(column)}), '') IS NOT NULL AND "
-               f"{quote(clean_name(name))} IS NULL")
-        parts += [f"count(*) FILTER (WHERE {bad})", f"min({ROW}) FILTER (WHERE {bad})",
-                  f"arg_min({quote(column)}, {ROW}) FILTER (WHERE {bad})"]
+    """The aggregates over the view: rows, the cells of each numeric or date column that did
+    not parse, and the repeated record ids."""
+    parts = ["count(*)", *(f"count(*) FILTER (WHERE {_bad(n, c)})" for n, c in _parsed(table))]
     if table.record_id is not None:
         parts.append(f"count(*) - count(DISTINCT {quote(table.record_id)})")
     return f"SELECT {', '.join(parts)} FROM {quote(table.view)}"
+
+
+def first_unparsed_sql(table: Table, name: str, column: str) -> str:
+    """The row number and cell of the first cell of ``column`` that did not parse (the scan
+    stops there)."""
+    return (f"SELECT {ROW}, cell FROM (SELECT row_number() OVER () AS {ROW}, "
+            f"{quote(column)} AS cell, {_bad(name, column)} AS bad FROM {quote(table.view)}) "
+            f"WHERE bad LIMIT 1")
 
 
 @dataclass(frozen=True)
@@ -274,17 +289,15 @@ def inspect(con: duckdb.DuckDBPyConnection, table: Table) -> Inspection:
         row = con.execute(unparsed_sql(table)).fetchall()[0]
     except duckdb.Error as exc:
         raise DataError(explain(table.path, exc)) from None
-    assert row is not None  # an aggregate always has one row
     values = list(row)
     rows = int(values.pop(0))
     if rows == 0:
         raise DataError(f"{table.path}: header only, 0 rows")
     found = []
-    for name, column in table.fields.items():
-        if column is None or not (name in NUMERIC or name == "closedate"):
-            continue
-        count, first, example = values.pop(0), values.pop(0), values.pop(0)
+    for name, column in _parsed(table):
+        count = values.pop(0)
         if count:
+            ((first, example),) = con.execute(first_unparsed_sql(table, name, column)).fetchall()
             found.append(Unparsed(column, int(count), int(first), str(example)))
     duplicates = int(values.pop(0)) if table.record_id is not None else 0
     return Inspection(rows, tuple(found), duplicates)

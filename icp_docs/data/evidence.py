@@ -97,7 +97,7 @@ def kept_sql(query: str, table: Table, ids: Sequence[str], available: Sequence[s
     """The temporary table of graded deals: outcome, amount, date, and per segment the
     grade and whether the deal's account is knocked out there."""
     outcome = quote(table.fields["outcome"] or "outcome")
-    parts = [ROW, f"lower(trim({outcome})) AS outcome",
+    parts = [f"row_number() OVER () AS {ROW}", f"lower(trim({outcome})) AS outcome",
              f"{quote(clean_name('amount'))} AS amount",
              f"{quote(clean_name('closedate'))} AS closedate",
              "icp_segment", "icp_grade", "icp_reasons"]

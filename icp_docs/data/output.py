@@ -139,7 +139,8 @@ def summary_sql(query: str, table: Table) -> str:
     def field(name: str) -> str:
         column = table.fields.get(name)
         return quote(column) if column else "NULL"
-    return (f"CREATE OR REPLACE TEMP TABLE __icp_summary AS SELECT {ROW}, "
+    return (f"CREATE OR REPLACE TEMP TABLE __icp_summary AS SELECT row_number() OVER () "
+            f"AS {ROW}, "
             f"{field('name')} AS name, {field('domain')} AS domain, "
             f"{', '.join(ICP_COLUMNS)} FROM ({query}) AS scored")
 
