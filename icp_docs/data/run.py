@@ -88,6 +88,9 @@ def execute(con: duckdb.DuckDBPyConnection, sql: str, path: Path) -> None:
     if not sys.stderr.isatty():
         _run(con, sql, path)
         return
+    # DuckDB tracks progress only with its bar on; its own printing of it stays off.
+    con.execute("SET enable_progress_bar = true").fetchall()
+    con.execute("SET enable_progress_bar_print = false").fetchall()
     failure: list[BaseException] = []
 
     def work() -> None:
