@@ -50,18 +50,19 @@ def segment_columns(segment_id: str) -> tuple[str, str]:
 def scoring_query(playbook: Playbook, *, segment: str | None = None, table: str = "accounts",
                   columns: Mapping[str, str | None], as_of: dt.date, dialect: str = "duckdb",
                   keep: Sequence[str] | None = None,
-                  rates: Mapping[str, float] | None = None) -> str:
+                  rates: Mapping[str, float] | None = None, pretty: bool = False) -> str:
     """The scoring of ``playbook`` (one ``segment`` or all) as one query over ``table``.
 
     ``columns`` maps each canonical field to the table's column holding it (None or left
     out: unknown in every row). The result has the ``keep`` columns (default: the mapped
     ones), then :data:`OUTPUTS`, then each segment's grade and score
-    (:func:`segment_columns`). Raises :class:`~.model.UnknownSegment`.
+    (:func:`segment_columns`). ``pretty``: on several indented lines, for people.
+    Raises :class:`~.model.UnknownSegment`.
     """
     model = fit_model(playbook, segment=segment, rates=rates)
     source = exp.to_table(table, dialect=dialect)
     return scoring_select(model, source, columns=columns, as_of=as_of, keep=keep).sql(
-        dialect=dialect)
+        dialect=dialect, pretty=pretty)
 
 
 def scoring_select(model: FitModel, source: exp.Expr, *,
