@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
+import duckdb
+
+from icp_docs.data.compile import scoring_query, segment_columns
+from icp_docs.data.model import FitModel
+from icp_docs.data.reference import score_account
 from icp_docs.spec.load import Playbook, load_playbook
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "data" / "playbook"
@@ -45,3 +51,52 @@ ROWS: list[dict[str, object]] = [
     {name: None for name in FIELDS},
     {},
 ]
+
+
+def expected(model: FitModel, rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """What the reference scorer says of each row: the icp_* outputs and, per segment, the
+    grade and score columns the query adds."""
+    made = []
+    for row in rows:
+        result = score_account(model, row, as_of=AS_OF)
+        out = result.outputs()
+        for s in result.segments:
+            grade, score = segment_columns(s.id)
+            out[grade], out[score] = s.grade, s.score
+        made.append(out)
+    return made
+
+
+def only(names: list[str], rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The rows with these columns only."""
+    return [{n: r[n] for n in names} for r in rows]
+
+
+def duckdb_query(book: Playbook, **options: Any) -> str:
+    """The DuckDB query over the tests' ``accounts`` table (:data:`TABLE_COLUMNS`)."""
+    return scoring_query(book, table="accounts", columns={f: f for f in FIELDS},
+                         as_of=AS_OF, dialect="duckdb", **options)
+
+
+def run_duckdb(book: Playbook, rows: list[dict[str, object]], *, query: str | None = None,
+               **options: Any) -> list[dict[str, object]]:
+    """The generated DuckDB query (``query``, or made from ``book`` and ``options``) over a
+    table of ``rows``, as dicts."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"CREATE TABLE accounts ({TABLE_COLUMNS})")
+        if rows:
+            con.executemany(f"INSERT INTO accounts VALUES ({', '.join('?' * len(FIELDS))})",
+                            [[r.get(f) for f in FIELDS] for r in rows])
+        cursor = con.execute(query or duckdb_query(book, **options))
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+    finally:
+        con.close()
+
+
+#: The accounts table of the tests: text cells, numbers as doubles (what the CSV reader's
+#: view gives: TRY_CAST to DOUBLE).
+TABLE_COLUMNS = ", ".join(
+    f"{f} {'DOUBLE' if f in ('employees', 'revenue', 'founded_year') else 'TEXT'}"
+    for f in FIELDS)

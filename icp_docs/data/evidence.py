@@ -18,10 +18,20 @@ import duckdb
 
 from ..spec.load import Playbook
 from . import output
-from .accounts import ROW, Table, clean_name, inspect, open_table, quote, require_deal_columns
-from .run import connect, execute, load, retrying
-from .score_command import query_for
+from .accounts import (
+    DEAL_COLUMNS,
+    ROW,
+    Table,
+    clean_name,
+    inspect,
+    open_table,
+    quote,
+    require_deal_columns,
+)
+from .compile import segment_columns
+from .run import as_of, connect, execute, load, retrying
 from .sniff import DataError
+from .sql_command import parse_rates
 
 OUTCOMES = ("won", "lost", "churned")
 #: The account fields whose values the won deals no segment fits are grouped by.
@@ -62,12 +72,8 @@ def _evidence(playbook: Playbook, args: argparse.Namespace, path: Path,
     try:
         require_deal_columns(table)
         found = inspect(con, table)
-        accounts = {f: c for f, c in table.sql_columns().items()
-                    if f not in ("outcome", "amount", "closedate")}
-        query = query_for(playbook, args, table.view, accounts)
-        ids = [s.id for s in playbook.segments]
-        available = output.output_columns(con, query)
-        execute(con, kept_sql(query, table, ids, available), path)
+        query, ids = deals_query(playbook, args, table)
+        execute(con, kept_sql(query, table, ids), path)
         figures = aggregate(con, ids)
         result = {"as_of": figures.pop("as_of"), "refresh": playbook.spec.refresh,
                   "source": path.name, **figures}
@@ -83,17 +89,38 @@ def _evidence(playbook: Playbook, args: argparse.Namespace, path: Path,
         table.close()
 
 
-def segment_columns(available: Sequence[str], segment: str) -> tuple[str, str]:
-    """The query's per-segment grade and reasons columns of ``segment``."""
-    for grade, reasons in ((f"icp_{segment}_grade", f"icp_{segment}_reasons"),
-                           (f"{segment}_grade", f"{segment}_reasons"),
-                           (f"icp_grade_{segment}", f"icp_reasons_{segment}")):
-        if grade in available:
-            return grade, reasons if reasons in available else "icp_reasons"
-    raise DataError(f"the scoring query has no grade column for segment {segment}")
+def keep_columns(table: Table) -> list[str]:
+    """The view's columns the figures read: outcome, the parsed amount and date, and the
+    account fields the unmatched wins are grouped by."""
+    wanted = [table.fields["outcome"], clean_name("amount"), clean_name("closedate"),
+              *(table.fields.get(f) for f in ("name", *ATTRIBUTES))]
+    return list(dict.fromkeys(c for c in wanted if c))
 
 
-def kept_sql(query: str, table: Table, ids: Sequence[str], available: Sequence[str]) -> str:
+def deals_query(playbook: Playbook, args: argparse.Namespace,
+                table: Table) -> tuple[str, list[str]]:
+    """The scoring query over the deals (``icp-docs sql``'s, every segment), with each
+    segment's knock-out flag and reasons added from its last step; and the segment ids in
+    the query's order.
+
+    The query's result gives each segment's grade and score but not whether a D is a
+    knock-out: those two columns are the query's own, carried to its final projection."""
+    from sqlglot import exp
+
+    from .compile import scoring_select
+    from .model import fit_model
+
+    model = fit_model(playbook, rates=parse_rates(args.rate))
+    accounts = {f: c for f, c in table.sql_columns().items() if f not in DEAL_COLUMNS}
+    select = scoring_select(model, exp.to_table(table.view), columns=accounts,
+                            as_of=as_of(args.as_of), keep=keep_columns(table))
+    extra = [exp.column(f"_icp_s{i}_{part}").as_(f"{part}{i}")
+             for i in range(len(model.segments)) for part in ("out", "reasons")]
+    return select.select(*extra, append=True).sql(dialect="duckdb"), [
+        s.id for s in model.segments]
+
+
+def kept_sql(query: str, table: Table, ids: Sequence[str]) -> str:
     """The temporary table of graded deals: outcome, amount, date, and per segment the
     grade and whether the deal's account is knocked out there."""
     outcome = quote(table.fields["outcome"] or "outcome")
@@ -106,9 +133,8 @@ def kept_sql(query: str, table: Table, ids: Sequence[str], available: Sequence[s
         parts.append(f"NULLIF(trim({quote(column)}), '') AS {name}" if column
                      else f"NULL AS {name}")
     for i, seg in enumerate(ids):
-        grade, reasons = segment_columns(available, seg)
-        parts.append(f"coalesce({quote(grade)}, 'none') AS g{i}")
-        parts.append(f"{quote(reasons)} AS r{i}")
+        parts.append(f"coalesce({quote(segment_columns(seg)[0])}, 'none') AS g{i}")
+        parts += [f"out{i} = 1 AS k{i}", f"reasons{i} AS r{i}"]
     return (f"CREATE OR REPLACE TEMP TABLE {KEPT} AS SELECT {', '.join(parts)} "
             f"FROM ({query}) AS scored")
 
@@ -125,7 +151,7 @@ def _counts(where: str) -> list[str]:
 def segment_sql(i: int) -> str:
     """One row of figures for segment number ``i`` (see :func:`_segment`)."""
     fit, non = f"g{i} IN ('A', 'B')", f"g{i} NOT IN ('A', 'B')"
-    knocked = f"(r{i} LIKE 'knock-out: %' OR r{i} LIKE '%; knock-out: %')"
+    knocked = f"k{i}"
     parts = [*_counts(fit), *_counts(non),
              f"median(amount) FILTER (WHERE {fit} AND outcome IN ('won', 'churned'))",
              *(f"count(*) FILTER (WHERE g{i} = '{g}')" for g in ("A", "B", "C", "D", "none")),
@@ -211,7 +237,7 @@ def knockouts(con: duckdb.DuckDBPyConnection, segments: int) -> list[dict[str, A
     if not segments:
         return []
     reasons = " UNION ALL ".join(f"SELECT {ROW}, outcome, unnest(string_split(r{i}, '; ')) "
-                                 f"AS k FROM {KEPT} WHERE outcome IN ('lost', 'churned')"
+                                 f"AS k FROM {KEPT} WHERE k{i} AND outcome IN ('lost', 'churned')"
                                  for i in range(segments))
     rows = con.execute(
         f"SELECT reason, count(DISTINCT {ROW}) FILTER (WHERE outcome = 'lost') AS lost, "

@@ -303,3 +303,11 @@ def _signals(anti_icps: Iterable[AntiICP]) -> Iterable[SignalCheck]:
                        if by_field.get(f))
         if fields:
             yield SignalCheck(anti.name, fields)
+
+
+def api_columns(playbook: Playbook) -> dict[str, str]:
+    """Per field, the column a warehouse table holds it in: the playbook's
+    ``accounts.columns``, else HubSpot's API property name (what a HubSpot sync writes)."""
+    mapped = playbook.spec.accounts.columns
+    return {field: getattr(mapped, field) or names[0]
+            for field, names in HUBSPOT_COLUMNS.items()}

@@ -51,15 +51,26 @@ def select_sql(query: str, table: Table, fmt: str, available: Sequence[str]) -> 
     ours (and, in json, the per-segment columns the query adds)."""
     ours = [c for c in ICP_COLUMNS if c in available]
     if fmt == "json":
-        hidden = {*table.columns, *ours}
-        extra = [c for c in available if c not in hidden and not c.startswith("__icp_")]
-        cols = [quote(c) for c in (*table.columns, *ours, *extra)]
+        cols = [quote(c) for c in (*table.columns, *ours)]
+        per = [f"{quote(seg)} := struct_pack(grade := {quote(grade)}, score := "
+               f"{quote(score)})" for seg, (grade, score) in segments(table, available)]
+        if per:
+            cols.append(f"struct_pack({', '.join(per)}) AS icp_segments")
         return f"SELECT {', '.join(cols)} FROM ({query}) AS scored"
     cols = [f"{neutralise(quote(c))} AS {quote(safe_name(c))}" for c in (*table.columns, *ours)]
     if fmt == "hubspot":
         cols.append("CASE WHEN icp_grade IN ('A', 'B') THEN 'tier_' || CAST(icp_tier AS "
                     "VARCHAR) END AS hs_ideal_customer_profile")
     return f"SELECT {', '.join(cols)} FROM ({query}) AS scored"
+
+
+def segments(table: Table, available: Sequence[str]) -> list[tuple[str, tuple[str, str]]]:
+    """(segment id, (its grade column, its score column)) for each segment in the result."""
+    from .compile import segment_columns
+
+    ids = [c.removesuffix("__grade") for c in available
+           if c.endswith("__grade") and c not in table.columns]
+    return [(i, segment_columns(i)) for i in ids]
 
 
 def copy_sql(select: str, fmt: str, target: Path) -> str:
@@ -134,24 +145,30 @@ def target(out: Path | None, inputs: Sequence[Path],
     return stdout_target() if out is None else atomic_target(out, inputs, force)
 
 
-def summary_sql(query: str, table: Table) -> str:
+def summary_sql(query: str, table: Table, available: Sequence[str]) -> str:
     """The few columns the ``table`` summary needs, kept in a temporary table."""
     def field(name: str) -> str:
         column = table.fields.get(name)
         return quote(column) if column else "NULL"
+    grades = [f"{quote(grade)} AS {quote('grade ' + seg)}"
+              for seg, (grade, _) in segments(table, available)]
     return (f"CREATE OR REPLACE TEMP TABLE __icp_summary AS SELECT row_number() OVER () "
-            f"AS {ROW}, "
-            f"{field('name')} AS name, {field('domain')} AS domain, "
-            f"{', '.join(ICP_COLUMNS)} FROM ({query}) AS scored")
+            f"AS {ROW}, {field('name')} AS name, {field('domain')} AS domain, "
+            f"{', '.join([*ICP_COLUMNS, *grades])} FROM ({query}) AS scored")
 
 
 def summarise_kept(con: duckdb.DuckDBPyConnection
                    ) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]], int]:
-    """(grade counts by best segment, the top 10 rows, rows that know too little), from the
-    table :func:`summary_sql` made."""
-    counts = con.execute(
-        "SELECT coalesce(icp_segment, ''), coalesce(icp_grade, ''), count(*) "
-        "FROM __icp_summary GROUP BY ALL ORDER BY 1, 2").fetchall()
+    """(per segment its grade counts, the top 10 rows, rows that know too little), from
+    the table :func:`summary_sql` made."""
+    names = [r[0] for r in con.execute("DESCRIBE __icp_summary").fetchall()
+             if r[0].startswith("grade ")]
+    counts = []
+    for name in names:
+        cells = ", ".join(f"count(*) FILTER (WHERE {quote(name)} = '{g}')" for g in "ABCD")
+        (row,) = con.execute(f"SELECT {cells}, count(*) FILTER (WHERE {quote(name)} IS NULL)"
+                             f" FROM __icp_summary").fetchall()
+        counts.append((name.removeprefix("grade "), *row))
     top = con.execute(
         f"SELECT coalesce(name, domain, '#' || {ROW}), icp_segment, icp_grade, icp_score, "
         f"icp_known, icp_reasons FROM __icp_summary WHERE icp_score IS NOT NULL "
@@ -164,13 +181,8 @@ def summarise_kept(con: duckdb.DuckDBPyConnection
 def print_table(counts: Sequence[tuple[object, ...]], top: Sequence[tuple[object, ...]],
                 thin: int, rows: int) -> None:
     """The summary on standard output: rich tables on a terminal, plain lines otherwise."""
-    grades = ("A", "B", "C", "D", "")
-    by_segment: dict[str, dict[str, int]] = {}
-    for segment, grade, count in counts:
-        by_segment.setdefault(str(segment), {})[str(grade)] = int(str(count))
-    grid = [[seg or "(no segment applies)", *(str(g.get(k, 0)) for k in grades)]
-            for seg, g in by_segment.items()]
-    heads = ["best segment", "A", "B", "C", "D", "none"]
+    grid = [[str(c) for c in row] for row in counts]
+    heads = ["segment", "A", "B", "C", "D", "none"]
     best = [[str(c if c is not None else "") for c in row] for row in top]
     best_heads = ["account", "segment", "grade", "score", "known", "reasons"]
     footer = (f"{rows} accounts; {thin} know fewer than half of the criteria they are "
@@ -180,7 +192,7 @@ def print_table(counts: Sequence[tuple[object, ...]], top: Sequence[tuple[object
         from rich.table import Table as RichTable
 
         console = Console()
-        for title, head, body in (("Grades by best segment", heads, grid),
+        for title, head, body in (("Grades by segment", heads, grid),
                                   ("Top accounts by score", best_heads, best)):
             shown = RichTable(title=title)
             for name in head:
@@ -190,7 +202,7 @@ def print_table(counts: Sequence[tuple[object, ...]], top: Sequence[tuple[object
             console.print(shown)
         console.print(footer)
         return
-    print("grades by best segment")
+    print("grades by segment")
     print("\t".join(heads))
     for line in grid:
         print("\t".join(line))

@@ -49,23 +49,6 @@ def as_of(text: str | None) -> dt.date:
         raise UsageError(f"--as-of {text}: not a date like 2026-11-30") from None
 
 
-def rates(playbook: Playbook, given: list[str]) -> dict[str, float]:
-    """The playbook's ``accounts.rates`` with the ``--rate CUR=X`` flags over them."""
-    found = dict(playbook.spec.accounts.rates)
-    for item in given:
-        code, _, value = item.partition("=")
-        code = code.strip().upper()
-        try:
-            rate = float(value)
-        except ValueError:
-            rate = 0.0
-        if len(code) != 3 or not code.isalpha() or not rate > 0 or rate == float("inf"):
-            raise UsageError(f"--rate {item}: give a currency and what one unit is worth in "
-                             f"{playbook.spec.currency}, like EUR=1.08")
-        found[code] = rate
-    return found
-
-
 def connect() -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB that keeps row order and spills to disk rather than fail."""
     con = duckdb.connect(config={"preserve_insertion_order": True})
@@ -114,6 +97,8 @@ def _run(con: duckdb.DuckDBPyConnection, sql: str, path: Path) -> None:
 
     try:
         con.execute(sql).fetchall()
+    except (duckdb.ParserException, duckdb.BinderException):
+        raise  # a query of ours that is wrong: not the file's fault
     except duckdb.Error as exc:
         raise DataError(explain(path, exc)) from None
 

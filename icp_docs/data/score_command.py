@@ -13,10 +13,11 @@ from pathlib import Path
 from ..cli import UsageError
 from ..spec.load import Playbook
 from . import output
-from .accounts import inspect, open_table, require_checkable
+from .accounts import Table, inspect, open_table, require_checkable
 from .compile import scoring_query
-from .run import as_of, connect, execute, load, rates, report, retrying
+from .run import as_of, connect, execute, load, report, retrying
 from .sniff import DataError
+from .sql_command import parse_rates
 
 
 def run(args: argparse.Namespace) -> int:
@@ -42,12 +43,13 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def query_for(playbook: Playbook, args: argparse.Namespace, view: str,
-              columns: dict[str, str | None]) -> str:
-    """The scoring query over ``view``, as ``icp-docs sql`` would print it."""
-    return scoring_query(playbook, segment=args.segment, table=view, columns=columns,
+def query_for(playbook: Playbook, args: argparse.Namespace, table: Table) -> str:
+    """The scoring query over the view, as ``icp-docs sql --dialect duckdb`` prints it (the
+    view's cleaned number columns in place of the raw ones), keeping every input column."""
+    return scoring_query(playbook, segment=args.segment, table=table.view,
+                         columns=table.sql_columns(), keep=list(table.columns),
                          as_of=as_of(args.as_of), dialect="duckdb",
-                         rates=rates(playbook, args.rate))
+                         rates=parse_rates(args.rate))
 
 
 def _score(playbook: Playbook, args: argparse.Namespace, path: Path, out: Path | None,
@@ -59,13 +61,13 @@ def _score(playbook: Playbook, args: argparse.Namespace, path: Path, out: Path |
         require_checkable(table)
         found = inspect(con, table)
         report(table, found)
-        query = query_for(playbook, args, table.view, table.sql_columns())
+        query = query_for(playbook, args, table)
+        available = output.output_columns(con, query)
         if args.format == "table":
-            execute(con, output.summary_sql(query, table), path)
+            execute(con, output.summary_sql(query, table, available), path)
             output.print_table(*output.summarise_kept(con), rows=found.rows)
             return
-        select = output.select_sql(query, table, args.format,
-                                   output.output_columns(con, query))
+        select = output.select_sql(query, table, args.format, available)
         with output.target(out, [path], args.force) as temp:
             execute(con, output.copy_sql(select, args.format, temp), path)
         if out is not None:
