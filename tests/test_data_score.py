@@ -198,3 +198,36 @@ def test_sample_shows_lift(tmp_path: Path) -> None:
     lifts = [s["lift"] for s in found["segments"].values()]
     assert all(lift is not None and lift > 1.2 for lift in lifts), lifts
     assert found["unparsed"]
+
+
+def test_score_runs_the_query_sql_prints(tmp_path: Path) -> None:
+    """The grades of ``score`` are those of ``icp-docs sql --dialect duckdb`` run by DuckDB
+    over the same rows (loaded into a table with HubSpot's API names)."""
+    import duckdb
+
+    subprocess.run([sys.executable, "-m", "icp_docs.data.sample", "--specs",
+                    str(ROOT / "specs"), "--out", str(tmp_path), "--accounts", "2000",
+                    "--deals", "0"], check=True, capture_output=True, timeout=120)
+    accounts = tmp_path / "accounts.csv"
+    done = score(accounts, "--format", "csv", specs=ROOT / "specs")
+    assert done.returncode == 0, done.stderr
+    ours = [(r["icp_segment"], r["icp_grade"], r["icp_score"], r["icp_reasons"])
+            for r in rows(done.stdout)]
+    printed = subprocess.run([sys.executable, "-m", "icp_docs", "sql", "--specs",
+                              str(ROOT / "specs"), "--dialect", "duckdb", "--as-of",
+                              "2026-12-01"], capture_output=True, text=True, check=True)
+    con = duckdb.connect()
+    number = "TRY_CAST(NULLIF(trim(\"{0}\"), '') AS DOUBLE)"
+    con.execute(
+        f"CREATE TABLE accounts AS SELECT \"Company name\" AS name, \"Company Domain Name\" "
+        f"AS domain, \"Industry\" AS industry, "
+        f"{number.format('Number of Employees')} AS numberofemployees, "
+        f"{number.format('Annual Revenue')} AS annualrevenue, \"Country/Region\" AS country, "
+        f"{number.format('Year Founded')} AS founded_year, \"Technologies\" AS technologies, "
+        f"stage FROM read_csv('{accounts}', all_varchar=true)").fetchall()
+    theirs = con.execute(
+        f"SELECT coalesce(icp_segment, ''), coalesce(icp_grade, ''), "
+        f"coalesce(CAST(icp_score AS VARCHAR), ''), icp_reasons "
+        f"FROM ({printed.stdout.rstrip().rstrip(';')})").fetchall()
+    assert ours == [tuple(r) for r in theirs]
+    assert {g for _, g, _, _ in ours} >= {"A", "B", "C", "D"}

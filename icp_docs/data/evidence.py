@@ -124,17 +124,22 @@ def kept_sql(query: str, table: Table, ids: Sequence[str]) -> str:
     """The temporary table of graded deals: outcome, amount, date, and per segment the
     grade and whether the deal's account is knocked out there."""
     outcome = quote(table.fields["outcome"] or "outcome")
-    parts = [f"row_number() OVER () AS {ROW}", f"lower(trim({outcome})) AS outcome",
+    outcome_sql = f"lower(trim({outcome}))"
+    parts = [f"row_number() OVER () AS {ROW}", f"{outcome_sql} AS outcome",
              f"{quote(clean_name('amount'))} AS amount",
              f"{quote(clean_name('closedate'))} AS closedate",
-             "icp_segment", "icp_grade", "icp_reasons"]
+             "icp_segment", "icp_grade"]
     for name in ("name", *ATTRIBUTES):
         column = table.fields.get(name)
         parts.append(f"NULLIF(trim({quote(column)}), '') AS {name}" if column
                      else f"NULL AS {name}")
     for i, seg in enumerate(ids):
         parts.append(f"coalesce({quote(segment_columns(seg)[0])}, 'none') AS g{i}")
-        parts += [f"out{i} = 1 AS k{i}", f"reasons{i} AS r{i}"]
+        # The reasons are needed only for the knock-outs of lost and churned deals: kept
+        # for those alone, the table stays a few numbers and codes per deal.
+        parts += [f"out{i} = 1 AS k{i}",
+                  f"CASE WHEN out{i} = 1 AND {outcome_sql} IN ('lost', 'churned') "
+                  f"THEN reasons{i} END AS r{i}"]
     return (f"CREATE OR REPLACE TEMP TABLE {KEPT} AS SELECT {', '.join(parts)} "
             f"FROM ({query}) AS scored")
 
