@@ -231,3 +231,18 @@ def test_score_runs_the_query_sql_prints(tmp_path: Path) -> None:
         f"FROM ({printed.stdout.rstrip().rstrip(';')})").fetchall()
     assert ours == [tuple(r) for r in theirs]
     assert {g for _, g, _, _ in ours} >= {"A", "B", "C", "D"}
+
+
+def test_rescoring_replaces_earlier_icp_columns(tmp_path: Path) -> None:
+    first = score(write(tmp_path, "name,industry,numberofemployees\nA,Software,500\n"),
+                  "--format", "csv")
+    assert first.returncode == 0, first.stderr
+    # The account changed since: the earlier grade must not survive the new run.
+    earlier = first.stdout.replace("Software,500", "Software,5000")
+    again = score(write(tmp_path, earlier, "scored.csv"), "--format", "csv")
+    assert again.returncode == 0, again.stderr
+    assert "its icp_* columns (from an earlier run) are replaced" in again.stderr
+    header, *body = list(csv.reader(io.StringIO(again.stdout)))
+    assert header == ["name", "industry", "numberofemployees", "icp_segment", "icp_tier",
+                      "icp_grade", "icp_score", "icp_reasons", "icp_known"]
+    assert body[0][5:7] == ["C", "50"]

@@ -46,18 +46,26 @@ def output_columns(con: duckdb.DuckDBPyConnection, query: str) -> list[str]:
     return [r[0] for r in con.execute(f"DESCRIBE {query}").fetchall()]
 
 
+def kept_columns(table: Table) -> list[str]:
+    """The input's columns the output keeps: all but a previous run's ``icp_*`` columns
+    (and ``hs_ideal_customer_profile``), which this run's replace."""
+    ours = {c.casefold() for c in (*ICP_COLUMNS, "hs_ideal_customer_profile")}
+    return [c for c in table.columns if c.casefold() not in ours]
+
+
 def select_sql(query: str, table: Table, fmt: str, available: Sequence[str]) -> str:
     """The SELECT that one output format writes: the input's columns in input order, then
     ours (and, in json, the per-segment columns the query adds)."""
     ours = [c for c in ICP_COLUMNS if c in available]
+    kept = kept_columns(table)
     if fmt == "json":
-        cols = [quote(c) for c in (*table.columns, *ours)]
+        cols = [quote(c) for c in (*kept, *ours)]
         per = [f"{quote(seg)} := struct_pack(grade := {quote(grade)}, score := "
                f"{quote(score)})" for seg, (grade, score) in segments(table, available)]
         if per:
             cols.append(f"struct_pack({', '.join(per)}) AS icp_segments")
         return f"SELECT {', '.join(cols)} FROM ({query}) AS scored"
-    cols = [f"{neutralise(quote(c))} AS {quote(safe_name(c))}" for c in (*table.columns, *ours)]
+    cols = [f"{neutralise(quote(c))} AS {quote(safe_name(c))}" for c in (*kept, *ours)]
     if fmt == "hubspot":
         cols.append("CASE WHEN icp_grade IN ('A', 'B') THEN 'tier_' || CAST(icp_tier AS "
                     "VARCHAR) END AS hs_ideal_customer_profile")

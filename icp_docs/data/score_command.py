@@ -47,7 +47,7 @@ def query_for(playbook: Playbook, args: argparse.Namespace, table: Table) -> str
     """The scoring query over the view, as ``icp-docs sql --dialect duckdb`` prints it (the
     view's cleaned number columns in place of the raw ones), keeping every input column."""
     return scoring_query(playbook, segment=args.segment, table=table.view,
-                         columns=table.sql_columns(), keep=list(table.columns),
+                         columns=table.sql_columns(), keep=output.kept_columns(table),
                          as_of=as_of(args.as_of), dialect="duckdb",
                          rates=parse_rates(args.rate))
 
@@ -61,6 +61,9 @@ def _score(playbook: Playbook, args: argparse.Namespace, path: Path, out: Path |
         require_checkable(table)
         found = inspect(con, table)
         report(table, found)
+        if len(output.kept_columns(table)) < len(table.columns):
+            print(f"icp-docs: {path}: its icp_* columns (from an earlier run) are replaced "
+                  "by this run's", file=sys.stderr)
         query = query_for(playbook, args, table)
         available = output.output_columns(con, query)
         if args.format == "table":
