@@ -41,7 +41,7 @@ WORDS = ("Acme", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay", "Stark", 
 SUFFIXES = ("Labs", "Systems", "Group", "Partners", "Holdings", "Analytics", "Logistics")
 UNPARSEABLE = ("1.2k", "n/a", "1,200", "approx. 300")
 #: Win probability by kind of account; the rest of the closed deals are lost or churned.
-WIN_RATE = {"fit": 0.45, "near": 0.25, "ko": 0.08, "noise": 0.12}
+WIN_RATE = {"fit": 0.6, "near": 0.2, "ko": 0.05, "noise": 0.1}
 
 
 def _lit(text: str) -> str:
