@@ -122,64 +122,79 @@ def _pick(items: str, k: int) -> str:
     return f"({items})[1 + floor({_u(k)} * len({items}))::INTEGER]"
 
 
-def accounts_sql(playbook: Playbook, as_of: dt.date) -> str:
-    """The SELECT of ``n`` accounts (``$n``, ``$seed``), HubSpot's labels as column names."""
-    model = fit_model(playbook)
-    segs = _Segments(playbook, model, as_of)
-    count = len(model.segments)
-    emp_lo, emp_hi = segs.bounds("employees", (50, 2000))
-    rev_lo, rev_hi = segs.bounds("revenue", (5e6, 5e8))
-    year_lo, year_hi = segs.bounds("age", (5, 30))
+def _seg_pick(lists: str, k: int) -> str:
+    """The k-th draw among the row's segment's values."""
+    return _pick(f"({lists})[seg + 1]", k)
+
+
+def _between(bounds: tuple[str, str], k: int) -> str:
+    """The k-th draw between the row's segment's lowest and highest value."""
+    lo, hi = bounds
+    return f"(({lo})[seg + 1] + {_u(k)} * (({hi})[seg + 1] - ({lo})[seg + 1]))"
+
+
+def _cell(value: str, k: int, blank: float = 0.05) -> str:
+    """A cell left blank with probability ``blank``."""
+    return f"CASE WHEN {_u(k)} < {blank} THEN NULL ELSE CAST({value} AS VARCHAR) END"
+
+
+def _text_cells(segs: _Segments, model: FitModel) -> dict[str, str]:
+    """Industry, technologies, country and stage: a fit takes its segment's values, noise
+    others; a knock-out row adds a red flag (or an anti-ICP industry)."""
     red = segs.flags([s.red_flags for s in model.segments])
     signal_values = sorted({e.text for s in model.segments for sig in s.signals
                             for f, es in sig.fields if f == "industry" for e in es})
-    ko_industry = _list(signal_values) if signal_values else "NULL"
-
-    def seg_pick(lists: str, k: int) -> str:
-        return _pick(f"({lists})[seg + 1]", k)
-
-    def between(lo: str, hi: str, k: int) -> str:
-        return f"(({lo})[seg + 1] + {_u(k)} * (({hi})[seg + 1] - ({lo})[seg + 1]))"
-
-    def cell(value: str, k: int, blank: float = 0.05) -> str:
-        return f"CASE WHEN {_u(k)} < {blank} THEN NULL ELSE CAST({value} AS VARCHAR) END"
-
     industry = (f"CASE WHEN kind = 'noise' OR (kind = 'near' AND {_u(20)} < 0.5) "
                 f"THEN {_pick(_list(NOISE_INDUSTRIES), 21)} "
-                + (f"WHEN kind = 'ko' AND {_u(22)} < 0.5 THEN {_pick(ko_industry, 23)} "
-                   if signal_values else "")
-                + f"ELSE {seg_pick(segs.text('industry'), 24)} END")
-    employees = (f"CASE WHEN {_u(30)} < 0.01 THEN {_pick(_list(UNPARSEABLE), 31)} "
-                 f"WHEN kind = 'noise' THEN CAST(floor(1 + {_u(32)} * {_u(33)} * 5000) AS "
-                 f"BIGINT)::VARCHAR WHEN kind = 'near' THEN CAST(floor(({emp_hi})[seg + 1] "
-                 f"* 2 + 10 + {_u(34)} * 1000) AS BIGINT)::VARCHAR "
-                 f"ELSE CAST(floor({between(emp_lo, emp_hi, 35)}) AS BIGINT)::VARCHAR END")
-    revenue = (f"CAST(CASE WHEN kind = 'noise' THEN round({_u(40)} * {_u(41)} * 1e9, -3) "
-               f"ELSE round({between(rev_lo, rev_hi, 42)}, -3) END AS BIGINT)")
-    founded = (f"CAST(CASE WHEN kind = 'noise' THEN {as_of.year} - floor({_u(50)} * 60) "
-               f"ELSE floor({between(year_lo, year_hi, 51)}) END AS INTEGER)")
+                + (f"WHEN kind = 'ko' AND {_u(22)} < 0.5 THEN "
+                   f"{_pick(_list(signal_values), 23)} " if signal_values else "")
+                + f"ELSE {_seg_pick(segs.text('industry'), 24)} END")
     tech = (f"CASE WHEN kind = 'noise' THEN {_pick(_list(NOISE_TECH), 60)} || '; ' || "
-            f"{_pick(_list(NOISE_TECH), 61)} ELSE {seg_pick(segs.text('technologies'), 62)}"
+            f"{_pick(_list(NOISE_TECH), 61)} ELSE {_seg_pick(segs.text('technologies'), 62)}"
             f" || '; ' || {_pick(_list(NOISE_TECH), 63)} END"
-            f" || CASE WHEN kind = 'ko' THEN '; ' || {seg_pick(red, 64)} ELSE '' END")
-    name = (f"{_pick(_list(WORDS), 70)} || ' ' || {_pick(_list(SUFFIXES), 71)} || ' ' || "
-            "(i + 1)::VARCHAR")
+            f" || CASE WHEN kind = 'ko' THEN '; ' || {_seg_pick(red, 64)} ELSE '' END")
     country = (f"CASE WHEN kind = 'noise' THEN {_pick(_list(NOISE_COUNTRIES), 80)} "
-               f"ELSE {seg_pick(segs.text('country'), 81)} END")
+               f"ELSE {_seg_pick(segs.text('country'), 81)} END")
     stage = (f"CASE WHEN kind = 'noise' THEN {_pick(_list(NOISE_STAGES), 90)} "
-             f"ELSE {seg_pick(segs.text('stage'), 91)} END")
-    columns = ["(100000001 + i)::VARCHAR", name,
-               f"lower(replace({_pick(_list(WORDS), 70)} || {_pick(_list(SUFFIXES), 71)}, "
-               f"' ', '')) || (i + 1)::VARCHAR || '.com'",
-               cell(industry, 25), cell(employees, 36), cell(revenue, 43),
-               cell(country, 82), cell(founded, 52, 0.15), cell(tech, 65, 0.1),
-               cell(stage, 92, 0.2)]
-    selected = ", ".join(f"{c} AS {_lit(h).replace(chr(39), chr(34))}"
-                         for c, h in zip(columns, HEADERS, strict=True))
+             f"ELSE {_seg_pick(segs.text('stage'), 91)} END")
+    return {"industry": _cell(industry, 25), "technologies": _cell(tech, 65, 0.1),
+            "country": _cell(country, 82), "stage": _cell(stage, 92, 0.2)}
+
+
+def _number_cells(segs: _Segments, as_of: dt.date) -> dict[str, str]:
+    """Employees (a near miss has too many; 1% unparseable), revenue and founding year."""
+    employees = segs.bounds("employees", (50, 2000))
+    employees_cell = (
+        f"CASE WHEN {_u(30)} < 0.01 THEN {_pick(_list(UNPARSEABLE), 31)} "
+        f"WHEN kind = 'noise' THEN CAST(floor(1 + {_u(32)} * {_u(33)} * 5000) AS "
+        f"BIGINT)::VARCHAR WHEN kind = 'near' THEN CAST(floor(({employees[1]})[seg + 1] "
+        f"* 2 + 10 + {_u(34)} * 1000) AS BIGINT)::VARCHAR "
+        f"ELSE CAST(floor({_between(employees, 35)}) AS BIGINT)::VARCHAR END")
+    revenue = (f"CAST(CASE WHEN kind = 'noise' THEN round({_u(40)} * {_u(41)} * 1e9, -3) "
+               f"ELSE round({_between(segs.bounds('revenue', (5e6, 5e8)), 42)}, -3) END "
+               "AS BIGINT)")
+    founded = (f"CAST(CASE WHEN kind = 'noise' THEN {as_of.year} - floor({_u(50)} * 60) "
+               f"ELSE floor({_between(segs.bounds('age', (5, 30)), 51)}) END AS INTEGER)")
+    return {"employees": _cell(employees_cell, 36), "revenue": _cell(revenue, 43),
+            "founded_year": _cell(founded, 52, 0.15)}
+
+
+def accounts_sql(playbook: Playbook, as_of: dt.date) -> str:
+    """The SELECT of ``$n`` accounts (seed ``$seed``), HubSpot's labels as column names,
+    with the hidden ``kind`` (fit, near, ko, noise) and row ``i`` the deals build on."""
+    model = fit_model(playbook)
+    segs = _Segments(playbook, model, as_of)
+    cells = {**_text_cells(segs, model), **_number_cells(segs, as_of)}
+    words = f"{_pick(_list(WORDS), 70)} || ' ' || {_pick(_list(SUFFIXES), 71)}"
+    columns = ["(100000001 + i)::VARCHAR", f"{words} || ' ' || (i + 1)::VARCHAR",
+               f"lower(replace({words}, ' ', '')) || (i + 1)::VARCHAR || '.com'",
+               *(cells[f] for f in ("industry", "employees", "revenue", "country",
+                                    "founded_year", "technologies", "stage"))]
+    selected = ", ".join(f'{c} AS "{h}"' for c, h in zip(columns, HEADERS, strict=True))
     kinds = ("CASE WHEN u < 0.45 THEN 'fit' WHEN u < 0.65 THEN 'near' WHEN u < 0.75 "
              "THEN 'ko' ELSE 'noise' END")
     return (f"SELECT {selected}, kind, i FROM (SELECT i, {kinds} AS kind, "
-            f"floor({_u(1)} * {count})::INTEGER AS seg FROM "
+            f"floor({_u(1)} * {len(model.segments)})::INTEGER AS seg FROM "
             f"(SELECT i, {_u(0)} AS u FROM range($n) AS t(i)))")
 
 
