@@ -50,6 +50,7 @@ ROWS: list[dict[str, object]] = [
     {**FULL, "employees": 1234567890123456.0, "revenue": float("nan")},
     {**FULL, "employees": float("inf"), "revenue": -1e15, "founded_year": 1996.0},
     {**FULL, "industry": "Soft\tware", "country": "Deutsch\nland", "stage": "series  c"},
+    {**FULL, "industry": "IT'S \\  \"odd\"", "technologies": "a;b"},
     {name: None for name in FIELDS},
     {},
 ]
