@@ -1,8 +1,9 @@
 """Shared test set-up.
 
-Headless Chromium (Debian's ``chromium`` package) is installed here when it is missing, once,
-in the controlling process before xdist starts its workers: the browser tests run for real on a
-fresh CI machine instead of being skipped.
+Headless Chromium (Debian's ``chromium`` package) and PostgreSQL (``postgresql``) are
+installed here when they are missing, once, in the controlling process before xdist starts
+its workers: the browser and Postgres tests run for real on a fresh CI machine instead of
+being skipped.
 """
 
 from __future__ import annotations
@@ -49,19 +50,33 @@ def copy_tree(src: Path, dst: Path, *, dirs_exist_ok: bool = False,
                     ignore=ignore)  # type: ignore[arg-type]
 
 
-def _install_chromium() -> None:
-    if find_chromium() or os.geteuid() != 0 or not shutil.which("apt-get"):
+def find_postgres() -> Path | None:
+    """The folder of Debian's PostgreSQL server programs (initdb, pg_ctl), newest first."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+                   key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit()
+                   else 0, reverse=True)
+    if found:
+        return found[0].parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+def _install_missing() -> None:
+    """apt-get the system packages the tests drive for real, only those that are missing."""
+    wanted = ([] if find_chromium() else ["chromium", "poppler-utils"]) + (
+        [] if find_postgres() else ["postgresql"])
+    if not wanted or os.geteuid() != 0 or not shutil.which("apt-get"):
         return
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], check=False, env=env,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "chromium", "poppler-utils"],
-                   check=False, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(["apt-get", "install", "-y", "-qq", *wanted], check=False, env=env,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     if not hasattr(session.config, "workerinput"):  # the controller, not an xdist worker
-        _install_chromium()
+        _install_missing()
 
 
 @pytest.fixture(scope="session")

@@ -61,15 +61,22 @@ def scoring_query(playbook: Playbook, *, segment: str | None = None, table: str 
     """
     model = fit_model(playbook, segment=segment, rates=rates)
     source = exp.to_table(table, dialect=dialect)
-    return scoring_select(model, source, columns=columns, as_of=as_of, keep=keep).sql(
-        dialect=dialect, pretty=pretty)
+    # PostgreSQL folds each step into the next, copying a column's whole expression into
+    # every place that reads it: over five segments that plan took 12 GB before it was
+    # stopped. Materialized steps are computed once each. DuckDB plans the chain as it is
+    # and streams it, so only Postgres gets them.
+    select = scoring_select(model, source, columns=columns, as_of=as_of, keep=keep,
+                            materialize=dialect == "postgres")
+    return select.sql(dialect=dialect, pretty=pretty)
 
 
 def scoring_select(model: FitModel, source: exp.Expr, *,
                    columns: Mapping[str, str | None], as_of: dt.date,
-                   keep: Sequence[str] | None = None) -> exp.Select:
+                   keep: Sequence[str] | None = None, materialize: bool = False
+                   ) -> exp.Select:
     """:func:`scoring_query` as an expression, over any table expression ``source`` (a
-    table, a view, ``read_csv(...)``), for callers that wrap it (``COPY``, a count)."""
+    table, a view, ``read_csv(...)``), for callers that wrap it (``COPY``, a count).
+    ``materialize``: each step ``AS MATERIALIZED`` (what Postgres needs to plan it)."""
     if keep is None:
         keep = list(dict.fromkeys(c for c in columns.values() if c))
     chain = Chain(source, [ident(name) for name in keep])
@@ -81,10 +88,12 @@ def scoring_select(model: FitModel, source: exp.Expr, *,
                 for name, e in _counts(i, s).items()})
     chain.step({name: e for i, s in enumerate(model.segments)
                 for name, e in _scores(i, s).items()})
-    chain.step({name: e for i, s in enumerate(model.segments)
-                for name, e in _grades(model, i, s).items()})
+    chain.step({name: e for i in range(len(model.segments))
+                for name, e in _grades(model, i).items()})
+    chain.step({f"_icp_s{i}_rank": _rank(model, i, s) for i, s in enumerate(model.segments)})
     chain.step({"_icp_best": _best(model)})
-    return chain.finish(_outputs(model))
+    chain.step({"_icp_winner": _winner(model)})
+    return chain.finish(_outputs(model), materialize=materialize)
 
 
 def _col(name: str) -> exp.Column:
@@ -305,23 +314,43 @@ def _reasons(i: int, segment: SegmentModel) -> exp.Expr:
     return pieces(said)
 
 
-# Level 6: the grade, and a rank key (grade, score, tier) the best segment has the largest
-# of; -1 where the segment does not apply.
+# Level 6: the grade. Levels 7-9: a rank key per segment, the largest of them, and which
+# segment that is. An engine that folds the steps into one another (Postgres, and maybe a
+# warehouse) copies a column's expression into each place that reads it, so each column
+# here is read as few times as can be: one key holds grade, score, tier and playbook order
+# (the order in its lowest digits), and the outputs dispatch on the winner's index with a
+# simple CASE, which reads it once.
 
-def _grades(model: FitModel, i: int, segment: SegmentModel) -> dict[str, exp.Expr]:
+def _grades(model: FitModel, i: int) -> dict[str, exp.Expr]:
     score = _col(f"_icp_s{i}_score")
     a, b, c = model.grades
-    cuts = [(exp.GTE(this=score.copy(), expression=exp.Literal.number(cut)), points)
-            for cut, points in ((a, 3), (b, 2), (c, 1))]
+    cuts = [(exp.GTE(this=score.copy(), expression=exp.Literal.number(cut)), lit(name))
+            for cut, name in ((a, "A"), (b, "B"), (c, "C"))]
     unknown = exp.Is(this=score.copy(), expression=exp.null())
-    grade = when([(unknown, exp.cast(exp.null(), "text")),
-                  *((t.copy(), lit("ABC"[3 - p])) for t, p in cuts)], lit("D"))
-    points = when([(t, exp.Literal.number(p)) for t, p in cuts], exp.Literal.number(0))
-    ranked = arith(exp.Add, arith(exp.Mul, points, exp.Literal.number(101)), score)
+    return {f"_icp_s{i}_grade": when([(unknown, exp.cast(exp.null(), "text")), *cuts],
+                                     lit("D"))}
+
+
+def _places(model: FitModel) -> int:
+    """The spread of the rank keys' lowest digits, where the playbook order goes: one more
+    than the segments, so that no segment's digit is 0 and -1 (none) never reads as one."""
+    return len(model.segments) + 1
+
+
+def _rank(model: FitModel, i: int, segment: SegmentModel) -> exp.Expr:
+    """((grade points * 101 + score) * 4 + 3 - tier) * places + places - 1 - order; -1
+    where the segment does not apply (NULL score, NULL key)."""
+    points = _switch(_col(f"_icp_s{i}_grade"),
+                     [exp.Literal.number(p) for p in (3, 2, 1)], exp.Literal.number(0),
+                     [lit(g) for g in "ABC"])
+    ranked = arith(exp.Add, arith(exp.Mul, points, exp.Literal.number(101)),
+                   _col(f"_icp_s{i}_score"))
     key = arith(exp.Add, arith(exp.Mul, ranked, exp.Literal.number(4)),
                 exp.Literal.number(3 - segment.tier))
-    return {f"_icp_s{i}_grade": grade,
-            f"_icp_s{i}_rank": when([(unknown.copy(), exp.Literal.number(-1))], key)}
+    places = _places(model)
+    placed = arith(exp.Add, arith(exp.Mul, key, exp.Literal.number(places)),
+                   exp.Literal.number(places - 1 - i))
+    return exp.func("COALESCE", placed, exp.Literal.number(-1))
 
 
 def _best(model: FitModel) -> exp.Expr:
@@ -331,17 +360,32 @@ def _best(model: FitModel) -> exp.Expr:
     return ranks[0] if len(ranks) == 1 else exp.func("GREATEST", *ranks)
 
 
+def _winner(model: FitModel) -> exp.Expr:
+    """The index of the best segment, from the best key's low digits; where none applies
+    (key -1) every engine's MOD gives -1 (the dividend's sign), so the index is one past
+    the last and the outputs' CASE falls to its ELSE. The key is read once."""
+    places = _places(model)
+    low = exp.Mod(this=_col("_icp_best"), expression=exp.Literal.number(places))
+    return arith(exp.Sub, exp.Literal.number(places - 1), low)
+
+
+def _switch(value: exp.Expr, results: Sequence[exp.Expr], default: exp.Expr,
+            keys: Sequence[exp.Expr] | None = None) -> exp.Expr:
+    """CASE value WHEN key THEN result ... ELSE default END (keys 0, 1, ... by default)."""
+    if not results:
+        return default
+    keyed = keys if keys is not None else [exp.Literal.number(k) for k in range(len(results))]
+    return exp.Case(this=value, ifs=[exp.If(this=k, true=r)
+                                     for k, r in zip(keyed, results, strict=True)],
+                    default=default)
+
+
 def _outputs(model: FitModel) -> dict[str, exp.Expr]:
-    best = _col("_icp_best")
-    none = exp.EQ(this=best, expression=exp.Literal.number(-1))
-    picks = [exp.EQ(this=_col(f"_icp_s{i}_rank"), expression=best.copy())
-             for i in range(len(model.segments))]
+    segs = model.segments
 
     def pick(values: Sequence[exp.Expr], default: exp.Expr) -> exp.Expr:
-        return when([(none.copy(), default),
-                     *((p.copy(), v) for p, v in zip(picks, values, strict=True))], default)
+        return _switch(_col("_icp_winner"), values, default)
 
-    segs = model.segments
     made = {
         "icp_segment": pick([lit(s.id) for s in segs], exp.cast(exp.null(), "text")),
         "icp_tier": pick([exp.Literal.number(s.tier) for s in segs],

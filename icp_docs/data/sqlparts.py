@@ -142,11 +142,13 @@ class Chain:
         self._made += list(columns)
         self._from = exp.to_table(name)
 
-    def finish(self, outputs: Mapping[str, exp.Expr]) -> exp.Select:
-        """The final projection: the ``keep`` columns and ``outputs`` only."""
+    def finish(self, outputs: Mapping[str, exp.Expr], *,
+               materialize: bool = False) -> exp.Select:
+        """The final projection: the ``keep`` columns and ``outputs`` only; ``materialize``
+        marks every step ``AS MATERIALIZED``."""
         select = exp.select(*(exp.column(i.copy()) for i in self._keep),
                             *(exp.alias_(e, ident(n)) for n, e in outputs.items()))
         select = select.from_(self._from)
         for name, cte in self._ctes:
-            select = select.with_(name, as_=cte)
+            select = select.with_(name, as_=cte, materialized=materialize or None)
         return select
