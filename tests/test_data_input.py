@@ -166,3 +166,35 @@ def test_parquet_and_json_lines(tmp_path: Path) -> None:
         got = rows(done.stdout)
         assert [r["Company name"] for r in got] == ["Acme Café", "Beta", "Gamma"], target
         assert [r["icp_segment"] for r in got] == ["core", "small-shops", "core"], target
+
+
+def test_malformed_json_lines(tmp_path: Path) -> None:
+    refused(score(tmp_path, "accounts.jsonl", '{"name": "a", "industry": "Software"}\n{"name'),
+            "accounts.jsonl", "not JSON lines")
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (("--segment", "nope"), ("--segment nope", "core, small-shops")),
+    (("--rate", "EUR=abc"), ("--rate EUR=abc",)),
+    (("--as-of", "yesterday"), ("--as-of yesterday", "not a date")),
+    (("--format", "table", "--out", "x.txt"), ("--out", "the table format")),
+])
+def test_bad_options(tmp_path: Path, args: tuple[str, ...], words: tuple[str, ...]) -> None:
+    path = tmp_path / "accounts.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "icp_docs", "score", str(path), "--specs",
+                           str(FIXTURE), *args], capture_output=True, text=True, check=False,
+                          cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    for word in words:
+        assert word in done.stderr
+    assert not (tmp_path / "x.txt").exists()
+
+
+def test_one_segment(tmp_path: Path) -> None:
+    done = score(tmp_path, "accounts.csv", GOOD, "--segment", "small-shops")
+    assert done.returncode == 0, done.stderr
+    got = rows(done.stdout)
+    assert [(r["icp_segment"], r["icp_grade"]) for r in got] == [
+        ("small-shops", "D"), ("small-shops", "A"), ("small-shops", "D")]
