@@ -50,9 +50,17 @@ def as_of(text: str | None) -> dt.date:
 
 
 def connect() -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB that keeps row order and spills to disk rather than fail."""
-    con = duckdb.connect(config={"preserve_insertion_order": True})
-    con.execute("SET memory_limit = '1GB'").fetchall()
+    """An in-memory DuckDB that keeps row order and spills to disk rather than fail: into a
+    temporary folder of its own (DuckDB's default, ``.tmp`` in the working folder, would
+    leave files beside the user's), removed when the program ends."""
+    import atexit
+    import shutil
+    import tempfile
+
+    spill = tempfile.mkdtemp(prefix="icp-docs-duckdb-")
+    atexit.register(shutil.rmtree, spill, ignore_errors=True)
+    con = duckdb.connect(config={"preserve_insertion_order": True, "temp_directory": spill,
+                                 "memory_limit": "1GB"})
     return con
 
 
