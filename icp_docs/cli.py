@@ -115,6 +115,23 @@ def _parser() -> argparse.ArgumentParser:
                    help="exit 1 when a change has this impact (repeatable)")
     p.set_defaults(handler=_lazy("icp_docs.history.command", "run"))
 
+    p = sub.add_parser("sql", help="the scoring as one SQL query over an accounts table")
+    p.add_argument("segment", nargs="?", metavar="SEGMENT",
+                   help="only this segment (default: every segment, and the best of them)")
+    p.add_argument("--specs", default="specs", metavar="DIR",
+                   help="the specs folder (default specs)")
+    # Here, not from icp_docs.data: that would import sqlglot for every command.
+    p.add_argument("--dialect", choices=("duckdb", "postgres", "snowflake", "bigquery"),
+                   default="duckdb", help="the SQL dialect to print (default duckdb)")
+    p.add_argument("--table", default="accounts", metavar="NAME",
+                   help="the accounts table, optionally qualified (default accounts)")
+    p.add_argument("--as-of", metavar="DATE",
+                   help="the date company ages are counted to (default today)")
+    p.add_argument("--rate", action="append", default=[], metavar="CUR=X",
+                   help="what one unit of CUR is worth in the playbook currency, over "
+                   "accounts.rates (repeatable)")
+    p.set_defaults(handler=_lazy("icp_docs.data.sql_command", "run"))
+
     p = sub.add_parser("checklists", help="print the qualification checklists to PDF")
     p.add_argument("--pdf", required=True, metavar="OUT.pdf", help="the PDF file to write")
     p.add_argument("--force", action="store_true",
@@ -127,7 +144,45 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--config", default="mkdocs.yml", metavar="FILE",
                    help="mkdocs.yml used to build the site when it is missing")
     p.set_defaults(handler=_lazy("icp_docs.printing.command", "run"))
+
+    _data_parsers(sub)
     return parser
+
+
+def _data_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``score`` and ``evidence``: the playbook against account and deal data."""
+    p = sub.add_parser("score", help="grade every account of a CRM export against the segments")
+    p.add_argument("accounts", metavar="ACCOUNTS",
+                   help="the export: CSV/TSV (any common encoding), Parquet or JSON lines")
+    _data_options(p)
+    p.add_argument("--segment", metavar="ID", help="grade against this segment only")
+    p.add_argument("--format", choices=("table", "csv", "json", "hubspot"), default="table",
+                   help="a summary (table, default), csv, JSON lines, or csv for HubSpot's "
+                   "import (hubspot)")
+    p.add_argument("--out", metavar="FILE", help="write to FILE (default standard output)")
+    p.add_argument("--force", action="store_true", help="replace an existing --out file")
+    p.set_defaults(handler=_lazy("icp_docs.data.score_command", "run"))
+
+    p = sub.add_parser("evidence", help="closed deals against the segments, as evidence JSON")
+    p.add_argument("deals", metavar="DEALS", help="closed deals: the account columns plus "
+                   "outcome (won, lost, churned), amount and closedate")
+    _data_options(p)
+    p.add_argument("--out", metavar="FILE", help="write to FILE (default standard output)")
+    p.add_argument("--force", action="store_true", help="replace an existing --out file")
+    p.add_argument("--names", action="store_true",
+                   help="list each deal's account name, outcome and segment (left out by "
+                   "default: the JSON holds aggregates only)")
+    p.set_defaults(handler=_lazy("icp_docs.data.evidence", "run"))
+
+
+def _data_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--specs", default="specs", metavar="DIR",
+                   help="the specs folder (default specs)")
+    p.add_argument("--as-of", metavar="DATE",
+                   help="the date company ages count to (default today)")
+    p.add_argument("--rate", action="append", default=[], metavar="CUR=X",
+                   help="what one unit of CUR is worth in the playbook's currency "
+                   "(repeatable; over accounts.rates)")
 
 
 def _version() -> str:

@@ -1,9 +1,10 @@
 """Shared test set-up.
 
-Headless Chromium (Debian's ``chromium`` package), and Poppler for the tests that look at a
-printed page, are installed here when missing (as root, with apt-get), once, in the controlling
-process before xdist starts its workers: the browser tests run for real on a fresh CI machine
-instead of being skipped. ``icp-docs checklists`` itself installs nothing: it says the command.
+Headless Chromium (Debian's ``chromium`` package), Poppler for the tests that look at
+a printed page, and PostgreSQL (``postgresql``) are installed here when missing (as root,
+with apt-get), once, in the controlling process before xdist starts its workers: the
+browser and Postgres tests run for real on a fresh CI machine instead of being skipped.
+``icp-docs checklists`` itself installs nothing: it says the command.
 """
 
 from __future__ import annotations
@@ -50,24 +51,38 @@ def copy_tree(src: Path, dst: Path, *, dirs_exist_ok: bool = False,
                     ignore=ignore)  # type: ignore[arg-type]
 
 
-def _install_chromium() -> None:
+def find_postgres() -> Path | None:
+    """The folder of Debian's PostgreSQL server programs (initdb, pg_ctl), newest first."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+                   key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit()
+                   else 0, reverse=True)
+    if found:
+        return found[0].parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+def _install_missing() -> None:
+    """apt-get the system packages the tests drive for real, only those that are missing."""
     # Chromium prints and runs the browser tests; Poppler's pdftoppm (tests only: the product
-    # never calls it) renders printed pages to images. Either may be missing without the other.
-    missing = [package for package, found in (("chromium", find_chromium()),
-                                              ("poppler-utils", shutil.which("pdftoppm")))
-               if not found]
-    if not missing or os.geteuid() != 0 or not shutil.which("apt-get"):
+    # never calls it) renders printed pages to images; PostgreSQL runs the Postgres dialect's
+    # query. Any may be missing without the others.
+    wanted = [package for package, found in (("chromium", find_chromium()),
+                                             ("poppler-utils", shutil.which("pdftoppm")),
+                                             ("postgresql", find_postgres()))
+              if not found]
+    if not wanted or os.geteuid() != 0 or not shutil.which("apt-get"):
         return
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], check=False, env=env,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    subprocess.run(["apt-get", "install", "-y", "-qq", *missing],
-                   check=False, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(["apt-get", "install", "-y", "-qq", *wanted], check=False, env=env,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     if not hasattr(session.config, "workerinput"):  # the controller, not an xdist worker
-        _install_chromium()
+        _install_missing()
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,8 @@ Read from the source with :mod:`ast`, so imports inside functions (the lazy ones
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -120,3 +122,12 @@ def test_engine_stages_do_not_import_the_layers_above_them() -> None:
              if name == layer or name.startswith(layer + ".")
              for target, _ in _imports(name) if target.startswith(banned)]
     assert wrong == []
+
+
+def test_validate_and_a_build_s_lint_never_load_the_data_engines() -> None:
+    # Lint reads the evidence file's models; sqlglot and DuckDB are for score, sql, evidence.
+    code = ("import sys\nfrom icp_docs.cli import main\nmain(['validate', 'specs'])\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlglot', 'duckdb'}))\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=PACKAGE.parent, text=True,
+                          capture_output=True, check=False, timeout=60)
+    assert done.stdout.splitlines()[-1] == "[]", done.stdout + done.stderr
