@@ -138,3 +138,24 @@ def test_missing_deal_column(tmp_path: Path, header: str, missing: str) -> None:
     assert missing in done.stderr and "deals.csv" in done.stderr
     assert "found 'name', 'industry'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_committed_sample_evidence_is_what_the_commands_make(tmp_path: Path) -> None:
+    # data/evidence.json feeds the sample site's fit report: made by the generator and
+    # `icp-docs evidence`, never by hand, so it cannot drift from the specs or the model.
+    root = Path(__file__).resolve().parent.parent
+    made = subprocess.run(
+        [sys.executable, "-m", "icp_docs.data.sample", "--out", str(tmp_path), "--specs",
+         "specs", "--as-of", "2026-11-30"], cwd=root, capture_output=True, text=True,
+        check=False, timeout=120)
+    assert made.returncode == 0, made.stderr
+    done = subprocess.run(
+        [sys.executable, "-m", "icp_docs", "evidence", str(tmp_path / "deals.csv"), "--specs",
+         "specs", "--as-of", "2026-11-30", "--out", str(tmp_path / "evidence.json")],
+        cwd=root, capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads((tmp_path / "evidence.json").read_text()) == \
+        json.loads((root / "data" / "evidence.json").read_text()), (
+        "regenerate: python -m icp_docs.data.sample --out /tmp/s --specs specs --as-of "
+        "2026-11-30 && icp-docs evidence /tmp/s/deals.csv --as-of 2026-11-30 --out "
+        "data/evidence.json")
