@@ -32,7 +32,19 @@ from .model import (
     TextCheck,
     fit_model,
 )
-from .sqlparts import Chain, arith, cat, floats, ident, lit, number_text, pieces, when
+from .sqlparts import (
+    Chain,
+    arith,
+    cat,
+    floats,
+    ident,
+    lit,
+    number_text,
+    pieces,
+    switch,
+    total,
+    when,
+)
 
 #: The dialects the query is printed in (sqlglot's names).
 DIALECTS = ("duckdb", "postgres", "snowflake", "bigquery")
@@ -256,16 +268,9 @@ def _counts(i: int, segment: SegmentModel) -> dict[str, exp.Expr]:
                for j, c in enumerate(segment.checks)
                if isinstance(c, RangeCheck) and c.knockout]
     bonus = [_col(f"_icp_s{i}_b{b}") for b in range(len(segment.bonus))]
-    return {f"_icp_s{i}_known": _sum(known), f"_icp_s{i}_met": _sum(met),
+    return {f"_icp_s{i}_known": total(known), f"_icp_s{i}_met": total(met),
             f"_icp_s{i}_out": when([(exp.or_(*knocks) if knocks else None, one)], zero),
-            f"_icp_s{i}_bonus": _sum(bonus)}
-
-
-def _sum(terms: Sequence[exp.Expr]) -> exp.Expr:
-    total: exp.Expr = exp.Literal.number(0)
-    for term in terms:
-        total = arith(exp.Add, total, expression=term)
-    return total
+            f"_icp_s{i}_bonus": total(bonus)}
 
 
 # Level 5: the score and the reasons in order: the "only N of M" warning, knock-outs, the
@@ -340,7 +345,7 @@ def _places(model: FitModel) -> int:
 def _rank(model: FitModel, i: int, segment: SegmentModel) -> exp.Expr:
     """((grade points * 101 + score) * 4 + 3 - tier) * places + places - 1 - order; -1
     where the segment does not apply (NULL score, NULL key)."""
-    points = _switch(_col(f"_icp_s{i}_grade"),
+    points = switch(_col(f"_icp_s{i}_grade"),
                      [exp.Literal.number(p) for p in (3, 2, 1)], exp.Literal.number(0),
                      [lit(g) for g in "ABC"])
     ranked = arith(exp.Add, arith(exp.Mul, points, exp.Literal.number(101)),
@@ -369,22 +374,11 @@ def _winner(model: FitModel) -> exp.Expr:
     return arith(exp.Sub, exp.Literal.number(places - 1), low)
 
 
-def _switch(value: exp.Expr, results: Sequence[exp.Expr], default: exp.Expr,
-            keys: Sequence[exp.Expr] | None = None) -> exp.Expr:
-    """CASE value WHEN key THEN result ... ELSE default END (keys 0, 1, ... by default)."""
-    if not results:
-        return default
-    keyed = keys if keys is not None else [exp.Literal.number(k) for k in range(len(results))]
-    return exp.Case(this=value, ifs=[exp.If(this=k, true=r)
-                                     for k, r in zip(keyed, results, strict=True)],
-                    default=default)
-
-
 def _outputs(model: FitModel) -> dict[str, exp.Expr]:
     segs = model.segments
 
     def pick(values: Sequence[exp.Expr], default: exp.Expr) -> exp.Expr:
-        return _switch(_col("_icp_winner"), values, default)
+        return switch(_col("_icp_winner"), values, default)
 
     made = {
         "icp_segment": pick([lit(s.id) for s in segs], exp.cast(exp.null(), "text")),

@@ -74,6 +74,25 @@ def arith(kind: type[exp.Binary], this: exp.Expr, expression: exp.Expr
     return kind(this=wrapped(this), expression=wrapped(expression))
 
 
+def total(terms: Sequence[exp.Expr]) -> exp.Expr:
+    """The terms added up (0 for none)."""
+    summed: exp.Expr = exp.Literal.number(0)
+    for term in terms:
+        summed = arith(exp.Add, summed, term)
+    return summed
+
+
+def switch(value: exp.Expr, results: Sequence[exp.Expr], default: exp.Expr,
+            keys: Sequence[exp.Expr] | None = None) -> exp.Expr:
+    """CASE value WHEN key THEN result ... ELSE default END (keys 0, 1, ... by default)."""
+    if not results:
+        return default
+    keyed = keys if keys is not None else [exp.Literal.number(k) for k in range(len(results))]
+    return exp.Case(this=value, ifs=[exp.If(this=k, true=r)
+                                     for k, r in zip(keyed, results, strict=True)],
+                    default=default)
+
+
 def _text(value: exp.Expr) -> exp.Expr:
     return exp.cast(exp.cast(value, "bigint"), "text")
 
