@@ -374,7 +374,7 @@ def test_journey_prints_every_segment(printer: Printer, base_url: str) -> None:
         page.close()
     assert len(edges["heads"]) == 6
     for head in edges["heads"]:
-        assert 0 <= head["left"] and head["right"] <= edges["width"] + 0.5, head
+        assert head["left"] >= 0 and head["right"] <= edges["width"] + 0.5, head
     data, _ = printer.pdf(base_url + PAGES["journey"], "a4")
     words = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split()
     for head in edges["heads"][1:]:
