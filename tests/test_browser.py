@@ -383,3 +383,27 @@ def test_journey_prints_every_segment(printer: Printer, base_url: str) -> None:
         parts = head["label"].replace("-", " ").split()
         missing = [w for w in parts if not any(w in x for x in words)]
         assert not missing, (head["label"], missing)
+
+
+def test_overview_segment_column_is_wide_enough_to_read(browser: object, base_url: str) -> None:
+    """At 1280 px the overview's segment labels get the room: the column is at least 260 px
+    and no label is broken over more than three lines; the short facts beside it never wrap."""
+    page = browser.new_page(viewport={"width": WIDTH, "height": 900})  # type: ignore[attr-defined]
+    page.goto(base_url + PAGES["overview"], wait_until="load")
+    rows = page.evaluate("""() => [...document.querySelectorAll("article table tbody tr")]
+        .map((tr) => {
+          const link = tr.querySelector("td:first-child a");
+          const line = parseFloat(getComputedStyle(link).lineHeight);
+          return {label: link.textContent, width: tr.cells[0].getBoundingClientRect().width,
+                  lines: Math.round(link.getBoundingClientRect().height / line),
+                  facts: [...tr.cells].slice(1).map((c) => {
+                    const r = document.createRange(); r.selectNodeContents(c);
+                    return r.getClientRects().length;
+                  })};
+        })""")
+    page.close()
+    assert len(rows) == 5
+    for row in rows:
+        assert row["width"] >= 260, row
+        assert row["lines"] <= 3, row
+        assert max(row["facts"]) == 1, row

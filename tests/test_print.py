@@ -531,7 +531,7 @@ def test_who_and_why_now_are_short(sample: Playbook) -> None:
     spec = segment.spec
     assert sheet.who(spec, "USD") == [
         "B2B software, Professional services, Light manufacturing and distribution",
-        "200-1,500 employees, USD 30M-250M revenue",
+        "200-1,500 employees, $30M\u2013$250M revenue",
         "United States, Canada, United Kingdom, Ireland"]
     # As on the segment page: strong first, then the most urgent window.
     assert sheet.why_now(spec) == [

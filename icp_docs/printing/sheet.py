@@ -15,7 +15,8 @@ from typing import Literal
 
 from markupsafe import Markup
 
-from ..spec.models import Criterion, Money, Range, SegmentSpec
+from ..money import money_range
+from ..spec.models import Criterion, Range, SegmentSpec
 from .stamp import describe
 
 Density = Literal["roomy", "compact", "tight"]
@@ -82,22 +83,14 @@ def scoring_rule(strong_at: int, disqualify_below: int) -> str:
     return rule
 
 
-def _short(value: float) -> str:
-    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if value >= size:
-            return f"{value / size:.1f}".removesuffix(".0") + suffix
-    return f"{value:,.0f}"
-
-
-def _span(value: Range | Money, short: bool) -> str | None:
+def _span(value: Range) -> str | None:
     # Counts are ints, shown whole and exactly (as a float, 10**400 would overflow).
-    fmt = _short if short else "{:,}".format
     if value.min is not None and value.max is not None:
-        return f"{fmt(value.min)}-{fmt(value.max)}"
+        return f"{value.min:,}-{value.max:,}"
     if value.min is not None:
-        return f"{fmt(value.min)}+"
+        return f"{value.min:,}+"
     if value.max is not None:
-        return f"up to {fmt(value.max)}"
+        return f"up to {value.max:,}"
     return None
 
 
@@ -111,10 +104,12 @@ def who(spec: SegmentSpec, currency: str) -> list[str]:
     firm = spec.firmographics
     lines = [_listed(firm.industries, TOP_ITEMS)]
     size: list[str] = []
-    if firm.employees and (text := _span(firm.employees, False)):
+    if firm.employees and (text := _span(firm.employees)):
         size.append(f"{text} employees")
-    if firm.revenue and (text := _span(firm.revenue, True)):
-        size.append(f"{firm.revenue.currency or currency} {text} revenue")
+    if firm.revenue and (firm.revenue.min is not None or firm.revenue.max is not None):
+        revenue = firm.revenue
+        size.append(f"{money_range(revenue.min, revenue.max, revenue.currency or currency)} "
+                    "revenue")
     if size:
         lines.append(", ".join(size))
     if firm.geographies:
