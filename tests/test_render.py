@@ -83,6 +83,20 @@ def test_every_page_kind_is_rendered(pages: dict[str, Page]) -> None:
 
 
 @pytest.mark.parametrize("path", [
+    "playbook/segments/multi-country-payroll/index.md",
+    "playbook/segments/multi-country-payroll/checklist.md",
+    "playbook/checklists.md",
+])
+def test_scoring_names_every_band(pages: dict[str, Page], path: str) -> None:
+    """The segment page, its checklist and the all-checklists page name what every score
+    means: strong, the scores between the thresholds, and disqualify."""
+    text = html.unescape(pages[path].markdown)
+    for band in ("yes: strong lead", "yes: nurture", "yes: disqualify"):
+        assert band in text, band
+    assert re.search(r"\d+-\d+ yes: nurture|\d+ yes: nurture", text)
+
+
+@pytest.mark.parametrize("path", [
     "playbook/index.md",
     "playbook/segments/index.md",
     "playbook/segments/multi-country-payroll/index.md",

@@ -72,15 +72,38 @@ def fits(criteria: Sequence[Criterion]) -> bool:
     return tight.height(criteria) <= tight.budget_mm
 
 
+#: What each score means, best first: every number of yes answers falls in one band.
+BANDS = ("strong lead", "nurture", "disqualify")
+
+
+def scoring_bands(strong_at: int, disqualify_below: int) -> list[tuple[str, str]]:
+    """Every band of scores, best first, as (scores, name): ``("5 or more yes", "strong
+    lead")``, ``("3-4 yes", "nurture")``, ``("fewer than 3 yes", "disqualify")``. The middle
+    band is the scores between the two thresholds; a threshold of 0 leaves no one
+    disqualified by the count."""
+    strong, low = strong_at, min(disqualify_below, strong_at)
+    bands = [(f"{strong} or more yes", BANDS[0])]
+    top = strong - 1
+    if low <= top:
+        if low == top:
+            scores = f"{low} yes" if low else "no yes at all"
+        elif low == 0:
+            scores = f"fewer than {strong} yes"
+        else:
+            scores = f"{low}-{top} yes"
+        bands.append((scores, BANDS[1]))
+    if low == 1:
+        bands.append(("no yes at all", BANDS[2]))
+    elif low > 1:
+        bands.append((f"fewer than {low} yes", BANDS[2]))
+    return bands
+
+
 def scoring_rule(strong_at: int, disqualify_below: int) -> str:
-    """The rule printed under the checklist, e.g. "5 or more yes: strong lead; fewer than 3:
-    disqualify"."""
-    rule = f"{strong_at} or more yes: strong lead"
-    if disqualify_below == 1:
-        rule += "; no yes at all: disqualify"
-    elif disqualify_below > 1:
-        rule += f"; fewer than {disqualify_below}: disqualify"
-    return rule
+    """The rule printed under the checklist, every score named, e.g. "5 or more yes: strong
+    lead; 3-4 yes: nurture; fewer than 3 yes: disqualify"."""
+    return "; ".join(f"{scores}: {name}" for scores, name in
+                     scoring_bands(strong_at, disqualify_below))
 
 
 def _span(value: Range) -> str | None:
