@@ -169,7 +169,7 @@ def test_checklist_content(pages: dict[str, Page]) -> None:
     page = pages["playbook/segments/multi-country-payroll/checklist.md"].markdown
     boxes = '<input type="checkbox" aria-labelledby="criterion-multi-country-payroll-'
     assert page.count(boxes) == 4
-    assert "3 or more yes: strong lead; fewer than 2: disqualify." in page
+    assert "3 or more yes: strong lead; 2 yes: nurture; fewer than 2 yes: disqualify." in page
     assert "<strong>knockout</strong>" in page
     assert "spec revision abc1234" in page
     own = pages["playbook/segments/staffing-agencies/checklist.md"].markdown
