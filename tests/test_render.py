@@ -173,7 +173,8 @@ def test_checklist_content(pages: dict[str, Page]) -> None:
     assert "<strong>knockout</strong>" in page
     assert "spec revision abc1234" in page
     own = pages["playbook/segments/staffing-agencies/checklist.md"].markdown
-    assert "2 or more yes: strong lead; 1 yes: nurture; no yes at all: disqualify." in own  # its overrides
+    # Its own thresholds (overrides of the playbook's).
+    assert "2 or more yes: strong lead; 1 yes: nurture; no yes at all: disqualify." in own
     everything = pages["playbook/checklists.md"].markdown
     assert len(re.findall(r'<div class="icp-checklist[ "]', everything)) == 2
 

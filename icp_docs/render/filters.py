@@ -297,8 +297,10 @@ def impact_badge(impact: Any) -> str:
 
 
 def change_line(change: Any) -> str:
-    """One change on a site page: its impact badge, then the change in a few words."""
-    return f"{impact_badge(change.impact)} {inline(change.describe('markdown'))}"
+    """One change on a site page: its impact badge, the change in a few words, then what it
+    means for sellers (our own words: only escaped)."""
+    return (f"{impact_badge(change.impact)} {inline(change.describe('markdown'))} \u2014 "
+            f"*{escape_text(change.advice)}*")
 
 
 def changes_summary(release: Any) -> str:
