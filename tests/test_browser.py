@@ -407,3 +407,37 @@ def test_overview_segment_column_is_wide_enough_to_read(browser: object, base_ur
         assert row["width"] >= 260, row
         assert row["lines"] <= 3, row
         assert max(row["facts"]) == 1, row
+
+
+# Every word of the page's article that the browser broke over two lines without a hyphen of
+# its own to break at ("Somethi / ng is off" in a narrow column): a word is one line box.
+_BROKEN_WORDS = """() => {
+  const found = [];
+  const walker = document.createTreeWalker(document.querySelector("article"),
+                                           NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement.closest("code, pre, .headerlink, textarea, svg")) continue;
+    for (const m of node.textContent.matchAll(/[^\\s\\-\\u2010-\\u2015\\/]+/g)) {
+      if (m[0].length < 4) continue;
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0)
+                                                       .map((r) => Math.round(r.top)));
+      if (lines.size > 1) found.push(m[0]);
+    }
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("width", [WIDTH, NARROW])
+@pytest.mark.parametrize("kind", sorted(set(PAGES) - {"guide"}))
+def test_no_word_is_broken_in_the_middle(browser: object, base_url: str, kind: str,
+                                         width: int) -> None:
+    page = browser.new_page(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
+    page.route(lambda url: not url.startswith(base_url), lambda route: route.abort())
+    page.goto(base_url + PAGES[kind], wait_until="load")
+    broken = page.evaluate(_BROKEN_WORDS)
+    page.close()
+    assert broken == [], f"{kind} at {width} px breaks {len(broken)} words: {broken[:8]}"
