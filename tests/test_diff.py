@@ -600,3 +600,20 @@ def test_a_tier_down_is_less_time_and_no_change_relearns_anything() -> None:
         "now a higher-priority segment: spend more time here"
     assert "relearn" not in Impact.BREAKING.meaning
     assert "priority" in Impact.BREAKING.meaning  # a tier change is breaking: say why
+
+
+def test_segment_labels_in_markdown_are_words_not_code(tmp_path: Path) -> None:
+    """The change log and the PR comment set a segment's label as text (in quotes), never in
+    a monospaced code span; an id stays code."""
+    old_state = _base()
+    new_state = copy.deepcopy(old_state)
+    _add_segment(new_state)
+    _rename(new_state)
+    old, new = _write(old_state, tmp_path / "old"), _write(new_state, tmp_path / "new")
+    changes = diff_playbooks(old, new)
+    added = next(c for c in changes if c.kind == "segment-added")
+    assert "segment added: \u201cBilling operations teams moving to invoice automation\u201d" \
+        in added.explain("markdown")
+    assert "`" not in added.describe("markdown")
+    renamed = next(c for c in changes if c.kind == "segment-renamed")
+    assert "`agency-close`" in renamed.describe("markdown")

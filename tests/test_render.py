@@ -338,6 +338,17 @@ def test_span(low: int | None, high: int | None, unit: str, expected: str) -> No
     assert html.unescape(filters.span(low, high, unit)) == expected
 
 
+def test_pages_read_as_sentences_and_lists_of_one_style(pages: dict[str, Page]) -> None:
+    """The persona's pains are a headed list like the working day's (no "Pain:" bullets among
+    plain ones); the overview says who decides in words, not "Buying committee. Yes"."""
+    persona = pages["playbook/segments/multi-country-payroll/personas/payroll-lead/index.md"]
+    assert "**Pain:**" not in persona.markdown
+    assert "**What it costs them**\n\n- " in persona.markdown
+    overview = pages["playbook/index.md"].markdown
+    assert "**Who decides.** A buying committee: several people decide together." in overview
+    assert "Buying committee.** Yes" not in overview
+
+
 #: One compact money form on every page and the printed sheet (icp_docs.money).
 MONEY = [
     # (low, high, currency, shown)
