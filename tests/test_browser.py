@@ -1,15 +1,24 @@
 """Headless Chromium on the built sample site: every page kind renders without a console
-error, the checklist boxes can be ticked, and each page leaves a screenshot of a sane size."""
+error, the checklist boxes can be ticked, and each page leaves a screenshot of a sane size.
+
+The screenshots (every page kind at 1280 and 390 px wide, and printed) are kept under
+``tests/artifacts/screenshots/`` (git-ignored) for a reviewer to open, as tests/README.md says;
+``ICP_DOCS_SCREENSHOTS`` names another folder.
+"""
 
 from __future__ import annotations
 
+import io
+import os
 import struct
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
-from icp_docs.printing.browser import Printer, serve
+from icp_docs.printing.browser import Printer, fit_to_page, serve
 
 PAGES = {
     "overview": "playbook/",
@@ -25,6 +34,11 @@ PAGES = {
     "guide": "site/",
 }
 WIDTH = 1280
+#: A phone held upright.
+NARROW = 390
+#: Where the screenshots are kept; ICP_DOCS_SCREENSHOTS moves them (xdist workers share it).
+SHOTS = Path(os.environ.get("ICP_DOCS_SCREENSHOTS",
+                            Path(__file__).resolve().parent / "artifacts" / "screenshots"))
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -50,10 +64,18 @@ def png_size(path: Path) -> tuple[int, int]:
     return width, height
 
 
+@pytest.fixture(scope="module")
+def shots() -> Path:
+    """The screenshot folder, made once."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return SHOTS
+
+
+@pytest.mark.parametrize("width", [WIDTH, NARROW])
 @pytest.mark.parametrize("kind", sorted(PAGES))
 def test_page_renders_without_console_errors(browser: object, base_url: str, kind: str,
-                                             tmp_path: Path) -> None:
-    page = browser.new_page(viewport={"width": WIDTH, "height": 900})  # type: ignore[attr-defined]
+                                             width: int, shots: Path) -> None:
+    page = browser.new_page(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
     # The machine has no way out: third-party requests (Material asks GitHub for the repo's
     # stars) are cut short, and only errors of the site itself count.
     page.route(lambda url: not url.startswith(base_url), lambda route: route.abort())
@@ -73,14 +95,32 @@ def test_page_renders_without_console_errors(browser: object, base_url: str, kin
     page.wait_for_timeout(300)  # let Material's bundle run (errors surface here)
     assert page.locator("article h1").count() == 1
     assert page.locator("article h1").inner_text().strip()
-    shot = tmp_path / f"{kind}.png"
+    # Nothing sticks out sideways: the page itself never scrolls horizontally (a wide table
+    # scrolls in its own box).
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    shot = shots / f"{kind}-{width}.png"
     page.screenshot(path=str(shot), full_page=True)
     page.close()
     assert errors == []
-    width, height = png_size(shot)
-    assert width == WIDTH
+    shown, height = png_size(shot)
+    assert shown == width
     assert height >= 600
     assert shot.stat().st_size > 20_000  # a blank page compresses to a few kilobytes
+
+
+@pytest.mark.parametrize("kind", sorted(set(PAGES) - {"guide"}))
+def test_page_prints_and_leaves_its_pages_to_look_at(printer: Printer, base_url: str,
+                                                     kind: str, shots: Path) -> None:
+    """Every playbook page kind prints through the checklists command's own code; the PDF and
+    a picture of each sheet are kept with the screenshots."""
+    data, _ = printer.pdf(base_url + PAGES[kind], "a4")
+    pdf = shots / f"{kind}-print.pdf"
+    pdf.write_bytes(data)
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) >= 1
+    assert reader.pages[0].extract_text().strip()
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(shots / f"{kind}-print")],
+                   check=True, capture_output=True)
 
 
 def test_checklist_boxes_can_be_ticked(browser: object, base_url: str) -> None:
@@ -273,3 +313,131 @@ def test_journey_rows_are_named_by_their_stage(browser: object, base_url: str,
     assert (weight, rule) == (cell_weight, cell_rule)
     assert int(stage_weight) >= 700 > int(weight)
     page.close()
+
+
+# Each segment header of the journey's stages-by-segments table, brought into view the way a
+# reader scrolls the table's box: is it there, not under the pinned stage column, and is the
+# stage column still beside it?
+_JOURNEY_REACH = """(wrap) => {
+  const heads = [...wrap.querySelectorAll("thead th")];
+  const seen = (el) => {
+    const r = el.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + 12);
+    return !!hit && el.contains(hit);
+  };
+  const style = getComputedStyle(wrap);
+  const found = heads.slice(1).map((th) => {
+    wrap.scrollLeft = 0;
+    th.scrollIntoView({block: "center", inline: "nearest"});
+    const r = th.getBoundingClientRect(), box = wrap.getBoundingClientRect();
+    return {label: th.textContent.trim(), seen: seen(th), stage: seen(heads[0]),
+            inside: r.left >= box.left - 1 && r.right <= box.right + 1};
+  });
+  wrap.scrollLeft = 0;
+  return {found, overflow: style.overflowX, scrolls: wrap.scrollWidth > wrap.clientWidth,
+          shadow: style.backgroundImage, scrollbar: style.scrollbarColor};
+}"""
+
+
+def test_journey_shows_every_segment_or_scrolls_to_it(browser: object, base_url: str) -> None:
+    """At 1280 px the stages-by-segments table is wider than its column: it scrolls in a box
+    of its own that shows it does (a shadow at the edge, a scroll bar), every segment's header
+    can be brought into view there, and the stage column stays beside each."""
+    page = browser.new_page(viewport={"width": WIDTH, "height": 900})  # type: ignore[attr-defined]
+    page.goto(base_url + PAGES["journey"], wait_until="load")
+    wrap = page.locator("article .icp-journey .md-typeset__scrollwrap")
+    assert wrap.count() == 1
+    state = wrap.evaluate(_JOURNEY_REACH)
+    page.close()
+    assert len(state["found"]) == 5
+    for header in state["found"]:
+        assert header["seen"] and header["inside"], header
+        assert header["stage"], f"the stage column is gone beside {header['label']!r}"
+    assert state["overflow"] in ("auto", "scroll")
+    if state["scrolls"]:
+        assert "gradient" in state["shadow"], state
+        assert state["scrollbar"] != "auto", state
+
+
+def test_journey_prints_every_segment(printer: Printer, base_url: str) -> None:
+    """On paper nothing scrolls: every segment's column is within the sheet's width, and the
+    PDF carries each segment's label."""
+    page = printer.open(base_url + PAGES["journey"])
+    try:
+        fit_to_page(page, "a4")
+        edges = page.evaluate("""() => ({width: document.documentElement.clientWidth,
+            heads: [...document.querySelectorAll("article .icp-journey thead th")].map((th) => {
+              const r = th.getBoundingClientRect();
+              return {label: th.textContent.trim(), left: r.left, right: r.right};
+            })})""")
+    finally:
+        page.close()
+    assert len(edges["heads"]) == 6
+    for head in edges["heads"]:
+        assert head["left"] >= 0 and head["right"] <= edges["width"] + 0.5, head
+    data, _ = printer.pdf(base_url + PAGES["journey"], "a4")
+    words = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split()
+    for head in edges["heads"][1:]:
+        # The columns are narrow: a label is broken over lines (and maybe hyphenated), so
+        # each of its words must be on the sheet.
+        parts = head["label"].replace("-", " ").split()
+        missing = [w for w in parts if not any(w in x for x in words)]
+        assert not missing, (head["label"], missing)
+
+
+def test_overview_segment_column_is_wide_enough_to_read(browser: object, base_url: str) -> None:
+    """At 1280 px the overview's segment labels get the room: the column is at least 260 px
+    and no label is broken over more than three lines; the short facts beside it never wrap."""
+    page = browser.new_page(viewport={"width": WIDTH, "height": 900})  # type: ignore[attr-defined]
+    page.goto(base_url + PAGES["overview"], wait_until="load")
+    rows = page.evaluate("""() => [...document.querySelectorAll("article table tbody tr")]
+        .map((tr) => {
+          const link = tr.querySelector("td:first-child a");
+          const line = parseFloat(getComputedStyle(link).lineHeight);
+          return {label: link.textContent, width: tr.cells[0].getBoundingClientRect().width,
+                  lines: Math.round(link.getBoundingClientRect().height / line),
+                  facts: [...tr.cells].slice(1).map((c) => {
+                    const r = document.createRange(); r.selectNodeContents(c);
+                    return r.getClientRects().length;
+                  })};
+        })""")
+    page.close()
+    assert len(rows) == 5
+    for row in rows:
+        assert row["width"] >= 260, row
+        assert row["lines"] <= 3, row
+        assert max(row["facts"]) == 1, row
+
+
+# Every word of the page's article that the browser broke over two lines without a hyphen of
+# its own to break at ("Somethi / ng is off" in a narrow column): a word is one line box.
+_BROKEN_WORDS = """() => {
+  const found = [];
+  const walker = document.createTreeWalker(document.querySelector("article"),
+                                           NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement.closest("code, pre, .headerlink, textarea, svg")) continue;
+    for (const m of node.textContent.matchAll(/[^\\s\\-\\u2010-\\u2015\\/]+/g)) {
+      if (m[0].length < 4) continue;
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0)
+                                                       .map((r) => Math.round(r.top)));
+      if (lines.size > 1) found.push(m[0]);
+    }
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("width", [WIDTH, NARROW])
+@pytest.mark.parametrize("kind", sorted(set(PAGES) - {"guide"}))
+def test_no_word_is_broken_in_the_middle(browser: object, base_url: str, kind: str,
+                                         width: int) -> None:
+    page = browser.new_page(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
+    page.route(lambda url: not url.startswith(base_url), lambda route: route.abort())
+    page.goto(base_url + PAGES[kind], wait_until="load")
+    broken = page.evaluate(_BROKEN_WORDS)
+    page.close()
+    assert broken == [], f"{kind} at {width} px breaks {len(broken)} words: {broken[:8]}"

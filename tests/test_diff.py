@@ -258,7 +258,8 @@ def test_a_change_of_spacing_alone_says_so(tmp_path: Path, spacing: str) -> None
     seg(new_state)["label"] = label.replace(" ", spacing, 1)
     (change,) = diff_playbooks(_write(state, tmp_path / "a"), _write(new_state, tmp_path / "b"))
     assert change.describe() == "label: only the spacing changed"
-    assert change.explain("markdown").endswith("label: only the spacing changed")
+    assert change.explain("markdown").endswith(
+        "label: only the spacing changed — *wording only: nothing changes in how you sell*")
 
 
 def test_explanations_in_each_style() -> None:
@@ -267,8 +268,10 @@ def test_explanations_in_each_style() -> None:
     assert old is not None and new is not None
     tier = next(c for c in diff_playbooks(old, new) if c.path == "tier")
     assert tier.describe() == "tier: 2 -> 1"
-    assert tier.explain("markdown") == "🔴 **breaking** tier: `2` → `1`"
-    assert tier.explain("text").endswith(":4: [breaking] multi-entity-close: tier: 2 -> 1")
+    assert tier.explain("markdown") == ("🔴 **breaking** tier: `2` → `1` — *now a "
+                                        "higher-priority segment: spend more time here*")
+    assert tier.explain("text").endswith(":4: [breaking] multi-entity-close: tier: 2 -> 1 — "
+                                         "now a higher-priority segment: spend more time here")
     assert tier.explain("github").startswith("::warning file=")
     assert ",line=4,col=1,title=ICP breaking change in multi-entity-close::tier" in \
         tier.explain("github")
@@ -540,6 +543,77 @@ def test_a_reworded_criterion_is_named_as_the_checklist_reads(tmp_path: Path) ->
     assert change.describe() == ("criterion 'timeline' reworded: 'Do they want a shorter close "
                                  "before year-end?' -> 'Do they want the close shorter this "
                                  "year?'")
+    # Words a seller reads aloud in quotes, not in code: only identifiers are code.
     assert change.explain("markdown") == (
-        "🔴 **breaking** criterion `timeline` reworded: `Do they want a shorter close before "
-        "year-end?` → `Do they want the close shorter this year?`")
+        "🔴 **breaking** criterion `timeline` reworded: “Do they want a shorter close before "
+        "year-end?” → “Do they want the close shorter this year?” — *a checklist question "
+        "reads differently: ask it the new way*")
+
+
+#: What each kind of change means for a seller, by the case above that makes it.
+ADVICE = {
+    "segment-added": "a new segment to prospect: read its page and checklist",
+    "segment-removed": "we no longer pursue this segment: stop prospecting it",
+    "tier": "now a higher-priority segment: spend more time here",
+    "priority": "now a lower-priority segment: spend less time here",
+    "status": "proven by evidence now: sell to it with confidence",
+    "knockout": "a no to this question no longer ends the deal: keep qualifying",
+    "criterion-added": "a new question on the checklist: ask it on your next calls",
+    "criterion-removed": "a question left the checklist: stop asking it",
+    "criterion-question": "a checklist question reads differently: ask it the new way",
+    "segment-threshold": "a strong lead now takes more yes answers: qualify harder",
+    "default-threshold": "a strong lead now takes fewer yes answers: more calls move forward",
+    "persona-role": "this person's part in the buying decision changed: re-check whom you "
+                    "need on side",
+    "trigger-added": "a new reason to reach out now: watch for it",
+    "employees-range": "which companies fit changed: check your account lists against it",
+    "budget-limit": "who holds the budget, or how much, changed: check who signs",
+    "label-reworded": "wording only: nothing changes in how you sell",
+}
+
+
+@pytest.mark.parametrize(("mutate", "advice"),
+                         [pytest.param(m, ADVICE[i], id=i) for i, m, _, _ in CASES
+                          if i in ADVICE])
+def test_each_change_says_what_it_means_for_sellers(tmp_path: Path, mutate: Mutate,
+                                                    advice: str) -> None:
+    old_state = _base()
+    new_state = copy.deepcopy(old_state)
+    mutate(new_state)
+    old, new = _write(old_state, tmp_path / "old"), _write(new_state, tmp_path / "new")
+    first = diff_playbooks(old, new)[0]
+    assert first.advice == advice
+    # In every output: the diff's text and Markdown (the PR comment, the change log), the
+    # annotations, and the JSON as a field of its own beside the unchanged ones.
+    assert first.explain("text").endswith(f" — {advice}")
+    assert first.explain("markdown").endswith(f" — *{advice}*")
+    assert first.explain("github").endswith(f" — {advice}")
+    data = first.as_dict()
+    assert data["advice"] == advice and data["message"] == first.describe("text")
+
+
+def test_a_tier_down_is_less_time_and_no_change_relearns_anything() -> None:
+    from icp_docs.history.advice import advise
+    assert advise("value-changed", "tier", 1, 3, "breaking") == \
+        "now a lower-priority segment: spend less time here"
+    assert advise("value-changed", "priority", "secondary", "core", "breaking") == \
+        "now a higher-priority segment: spend more time here"
+    assert "relearn" not in Impact.BREAKING.meaning
+    assert "priority" in Impact.BREAKING.meaning  # a tier change is breaking: say why
+
+
+def test_segment_labels_in_markdown_are_words_not_code(tmp_path: Path) -> None:
+    """The change log and the PR comment set a segment's label as text (in quotes), never in
+    a monospaced code span; an id stays code."""
+    old_state = _base()
+    new_state = copy.deepcopy(old_state)
+    _add_segment(new_state)
+    _rename(new_state)
+    old, new = _write(old_state, tmp_path / "old"), _write(new_state, tmp_path / "new")
+    changes = diff_playbooks(old, new)
+    added = next(c for c in changes if c.kind == "segment-added")
+    assert "segment added: \u201cBilling operations teams moving to invoice automation\u201d" \
+        in added.explain("markdown")
+    assert "`" not in added.describe("markdown")
+    renamed = next(c for c in changes if c.kind == "segment-renamed")
+    assert "`agency-close`" in renamed.describe("markdown")

@@ -188,7 +188,8 @@ class _Text(HTMLParser):
 
 
 def _norm(text: str) -> str:
-    return " ".join(text.replace("→", "->").replace("'", "").replace("¶", "").split())
+    text = text.replace("→", "->").replace("¶", "")
+    return " ".join(re.sub("['\u201c\u201d]", "", text).split())
 
 
 def _build(folder: Path, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -207,7 +208,9 @@ def test_change_log_page_in_a_real_build(repo: Repo, monkeypatch: pytest.MonkeyP
     assert [h for h in parser.sections if h] == [r.title for r in history.releases]
     for release in history.releases:
         shown = [_norm(t) for t in parser.sections[release.title] if t]
-        told = [_norm(f"{c.impact.label} {c.describe('text')}") for c in release.changes]
+        # Each change with what it means for sellers.
+        told = [_norm(f"{c.impact.label} {c.describe('text')} — {c.advice}")
+                for c in release.changes]
         shown = [re.sub(r"^\W+", "", s) for s in shown]  # the badge's coloured dot
         assert Counter(shown) == Counter(told), release.title
     segment = (repo.path / "site" / "playbook" / "segments" / "multi-entity-close" /

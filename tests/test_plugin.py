@@ -96,7 +96,7 @@ def test_sample_checklists_have_real_checkboxes(built_site: Path) -> None:
                        r'<input type="checkbox"[^>]*>', html)
     assert len(boxes) == 8
     assert "disabled" not in html.split('class="task-list"')[1].split("</ul>")[0]
-    assert "5 or more yes: strong lead; fewer than 3: disqualify." in html
+    assert "5 or more yes: strong lead; 3-4 yes: nurture; fewer than 3 yes: disqualify." in html
 
 
 @pytest.mark.parametrize("page", ["playbook/segments/multi-entity-close/checklist/index.html",

@@ -104,7 +104,9 @@ def test_each_checklist_prints_on_one_page(printer: Printer, sample_url: str, sa
             if other is not segment:
                 assert other.spec.qualification.criteria[0].question not in text
         assert f"TIER {spec.tier}" in text
-        assert f"{strong} or more yes: strong lead; fewer than {below}: disqualify" in text
+        # Every band of scores is named on paper, the one between the thresholds too.
+        assert (f"{strong} or more yes: strong lead; {below}-{strong - 1} yes: nurture; "
+                f"fewer than {below} yes: disqualify") in text
         assert "WHO" in text and "WHY NOW" in text and "WALK AWAY IF" in text
         assert spec.disqualifiers[0].detail in text
         assert f"Refresh {sample.spec.refresh}" in text
@@ -662,10 +664,21 @@ def test_density_is_the_loosest_that_fits(sample: Playbook) -> None:
         [_criterion(150)] * 40)
 
 
-def test_scoring_rule_says_the_thresholds() -> None:
-    assert sheet.scoring_rule(5, 3) == "5 or more yes: strong lead; fewer than 3: disqualify"
-    assert sheet.scoring_rule(3, 0) == "3 or more yes: strong lead"
-    assert sheet.scoring_rule(2, 1) == "2 or more yes: strong lead; no yes at all: disqualify"
+@pytest.mark.parametrize(("strong_at", "disqualify_below", "rule"), [
+    (5, 3, "5 or more yes: strong lead; 3-4 yes: nurture; fewer than 3 yes: disqualify"),
+    (5, 4, "5 or more yes: strong lead; 4 yes: nurture; fewer than 4 yes: disqualify"),
+    (4, 1, "4 or more yes: strong lead; 1-3 yes: nurture; no yes at all: disqualify"),
+    (2, 1, "2 or more yes: strong lead; 1 yes: nurture; no yes at all: disqualify"),
+    (3, 0, "3 or more yes: strong lead; fewer than 3 yes: nurture"),
+    (1, 0, "1 or more yes: strong lead; no yes at all: nurture"),
+])
+def test_scoring_rule_names_every_score(strong_at: int, disqualify_below: int,
+                                        rule: str) -> None:
+    assert sheet.scoring_rule(strong_at, disqualify_below) == rule
+    # Each band is named once, by one of the three names.
+    bands = sheet.scoring_bands(strong_at, disqualify_below)
+    named = {name for _, name in bands}
+    assert named <= set(sheet.BANDS) and "strong lead" in named and len(named) == len(bands)
 
 
 def test_who_and_why_now_are_short(sample: Playbook) -> None:
@@ -674,7 +687,7 @@ def test_who_and_why_now_are_short(sample: Playbook) -> None:
     spec = segment.spec
     assert sheet.who(spec, "USD") == [
         "B2B software, Professional services, Light manufacturing and distribution",
-        "200-1,500 employees, USD 30M-250M revenue",
+        "200-1,500 employees, $30M\u2013$250M revenue",
         "United States, Canada, United Kingdom, Ireland"]
     # As on the segment page: strong first, then the most urgent window.
     assert sheet.why_now(spec) == [

@@ -22,6 +22,7 @@ from conftest import copy_tree
 from icp_docs.cli import main
 from icp_docs.diagnostics import Code, Diagnostic
 from icp_docs.lint import check
+from icp_docs.money import amount, money_range
 from icp_docs.render import filters, site
 from icp_docs.render.environment import TemplateProblem
 from icp_docs.render.pages import Page, render_pages, stand_ins
@@ -82,6 +83,20 @@ def test_every_page_kind_is_rendered(pages: dict[str, Page]) -> None:
 
 
 @pytest.mark.parametrize("path", [
+    "playbook/segments/multi-country-payroll/index.md",
+    "playbook/segments/multi-country-payroll/checklist.md",
+    "playbook/checklists.md",
+])
+def test_scoring_names_every_band(pages: dict[str, Page], path: str) -> None:
+    """The segment page, its checklist and the all-checklists page name what every score
+    means: strong, the scores between the thresholds, and disqualify."""
+    text = html.unescape(pages[path].markdown)
+    for band in ("yes: strong lead", "yes: nurture", "yes: disqualify"):
+        assert band in text, band
+    assert re.search(r"\d+-\d+ yes: nurture|\d+ yes: nurture", text)
+
+
+@pytest.mark.parametrize("path", [
     "playbook/index.md",
     "playbook/segments/index.md",
     "playbook/segments/multi-country-payroll/index.md",
@@ -120,9 +135,9 @@ def test_segment_content(pages: dict[str, Page]) -> None:
     assert '!!! success "Validated (ICP)"' in validated
     assert "9 of our 12 largest accounts" in validated
     assert "**Employees:** 200-1,500" in validated
-    assert "**Revenue:** EUR 20,000,000-300,000,000" in validated
+    assert "**Revenue:** €20M\u2013€300M" in validated
     assert "| CFO | Approves | — |" in validated
-    assert "| Payroll lead | Recommends | EUR 15,000 |" in validated
+    assert "| Payroll lead | Recommends | €15K |" in validated
     # Strong triggers first, with their windows.
     assert validated.index("A new country added") < validated.index("Audit season")
     assert "| 60 days |" in validated
@@ -155,11 +170,12 @@ def test_checklist_content(pages: dict[str, Page]) -> None:
     page = pages["playbook/segments/multi-country-payroll/checklist.md"].markdown
     boxes = '<input type="checkbox" aria-labelledby="criterion-multi-country-payroll-'
     assert page.count(boxes) == 4
-    assert "3 or more yes: strong lead; fewer than 2: disqualify." in page
+    assert "3 or more yes: strong lead; 2 yes: nurture; fewer than 2 yes: disqualify." in page
     assert "<strong>knockout</strong>" in page
     assert "spec revision abc1234" in page
     own = pages["playbook/segments/staffing-agencies/checklist.md"].markdown
-    assert "2 or more yes: strong lead; no yes at all: disqualify." in own  # its overrides
+    # Its own thresholds (overrides of the playbook's).
+    assert "2 or more yes: strong lead; 1 yes: nurture; no yes at all: disqualify." in own
     everything = pages["playbook/checklists.md"].markdown
     assert len(re.findall(r'<div class="icp-checklist[ "]', everything)) == 2
 
@@ -339,6 +355,55 @@ def test_block_filter_is_one_raw_html_line() -> None:
 def test_span(low: int | None, high: int | None, unit: str, expected: str) -> None:
     # What a reader sees: "+" is written as an entity (pymdownx.keys reads "++").
     assert html.unescape(filters.span(low, high, unit)) == expected
+
+
+def test_pages_read_as_sentences_and_lists_of_one_style(pages: dict[str, Page]) -> None:
+    """The persona's pains are a headed list like the working day's (no "Pain:" bullets among
+    plain ones); the overview says who decides in words, not "Buying committee. Yes"."""
+    persona = pages["playbook/segments/multi-country-payroll/personas/payroll-lead/index.md"]
+    assert "**Pain:**" not in persona.markdown
+    assert "**What it costs them**\n\n- " in persona.markdown
+    overview = pages["playbook/index.md"].markdown
+    assert "**Who decides.** A buying committee: several people decide together." in overview
+    assert "Buying committee.** Yes" not in overview
+
+
+#: One compact money form on every page and the printed sheet (icp_docs.money).
+MONEY = [
+    # (low, high, currency, shown)
+    (30_000_000.0, 250_000_000.0, "USD", "$30M\u2013$250M"),
+    (5_000_000.0, None, "EUR", "\u20ac5M+"),
+    (None, 2_000_000.0, "USD", "up to $2M"),
+    (3_000_000.0, 3_000_000.0, "GBP", "\u00a33M"),
+    (None, None, "USD", "any"),
+    (40_000.0, None, "CHF", "CHF 40K+"),
+    (1_500.0, 2_500_000.0, "USD", "$1.5K\u2013$2.5M"),
+    (1_250_000.0, 4e9, "JPY", "\u00a51.25M\u2013\u00a54B"),
+    (950.0, 1e12, "INR", "\u20b9950\u2013\u20b91T"),
+    # Shortening would round it: in full.
+    (1_234_567.0, 12_345.0, "USD", "$1,234,567\u2013$12,345"),
+    (0.0, 999_999.0, "CAD", "CAD 0\u2013CAD 999,999"),
+    (1e30, None, "USD", "$1" + ",000" * 10 + "+"),
+]
+
+
+@pytest.mark.parametrize(("low", "high", "currency", "shown"), MONEY)
+def test_money_has_one_compact_form(low: float | None, high: float | None, currency: str,
+                                    shown: str) -> None:
+    assert money_range(low, high, currency) == shown
+    # The site's filter says the same, made inert for Markdown.
+    assert html.unescape(filters.money_span(low, high, currency)) == shown
+    if high is None and low is not None and not shown.startswith("any"):
+        assert html.unescape(filters.money(low, currency)) == shown.removesuffix("+")
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    (0, "0"), (950, "950"), (1_000, "1K"), (1_500, "1.5K"), (40_000, "40K"),
+    (999_999, "999,999"), (2.5e6, "2.5M"), (1.25e6, "1.25M"), (1.255e6, "1,255,000"),
+    (7e9, "7B"), (1.5, "1.5"), (1234.5, "1,234.5"),
+])
+def test_amount_is_short_only_when_exact(value: float, shown: str) -> None:
+    assert amount(value) == shown
 
 
 def test_render_command_writes_and_refuses(project: Path, tmp_path: Path,

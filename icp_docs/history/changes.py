@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from ..diagnostics import github_command
+from .advice import advise
 from .text import MAX_FOCUS, code, focus, inert, show
 
 if TYPE_CHECKING:
@@ -39,6 +40,9 @@ __all__ = [
 ]
 
 Style = Literal["text", "markdown", "github"]
+
+#: Between a change and what it means for sellers.
+DASH = "\u2014"
 
 
 class Impact(IntEnum):
@@ -73,7 +77,8 @@ class Impact(IntEnum):
 
 
 _MEANINGS = {
-    Impact.BREAKING: "qualification changed: sellers must relearn the checklist",
+    Impact.BREAKING: "how sellers qualify or prioritise changed: the checklist, its scoring, "
+                     "a segment's tier or priority",
     Impact.TARGETING: "who we pursue changed: lists, triggers and exclusions",
     Impact.MESSAGING: "what we say changed: personas, objections, journey",
     Impact.WORDING: "text reworded; nothing to relearn",
@@ -82,6 +87,10 @@ _MEANINGS = {
 def _quote(value: Any, style: Style, limit: int | None = None) -> str:
     text = show(value) if limit is None else show(value, limit)
     if style == "markdown":
+        # Words a seller reads (a label, a question, a sentence) are set as text in quotes;
+        # identifiers, numbers and ranges as code.
+        if isinstance(value, str) and any(c.isspace() for c in text):
+            return f"\u201c{inert(text)}\u201d"
         return code(text)
     return f"'{text}'" if isinstance(value, str) and not _simple(text) else text
 
@@ -144,12 +153,21 @@ class Change:
         return (f"{_path(self.path, style)}: {_quote(self.old, style)} {_arrow(style)} "
                 f"{_quote(self.new, style)}")
 
-    def explain(self, style: Style = "text") -> str:
-        """The change on one line, with its place, in the given output style.
+    @property
+    def advice(self) -> str:
+        """What the change means for a seller, in one plain sentence (lower case, no stop):
+        ``now a higher-priority segment: spend more time here``."""
+        return advise(self.kind, self.path, self.old, self.new, self.impact.label,
+                      **self._extra())
 
-        ``text``: ``file:line: [impact] segment: ...``; ``markdown``: an impact badge and the
-        change, values in code spans (inline Markdown, no list marker); ``github``: a GitHub
-        Actions workflow command (an annotation).
+    def explain(self, style: Style = "text") -> str:
+        """The change on one line, with its place and what it means for sellers, in the given
+        output style.
+
+        ``text``: ``file:line: [impact] segment: ... — advice``; ``markdown``: an impact badge,
+        the change (identifiers and numbers in code spans, words in quotes) and the advice in
+        italics (inline Markdown, no list marker); ``github``: a GitHub Actions workflow command
+        (an annotation).
         """
         where = self.segment or "playbook"
         if style == "github":
@@ -157,10 +175,12 @@ class Change:
             title = f"ICP {self.impact.label} change in {where}"
             file, (line, column) = ((self.anchor.source.path, self.anchor.line_column)
                                     if self.anchor else (self.file, (self.line, self.column)))
-            return github_command(level, file, line, column, title, self.describe("text"))
+            return github_command(level, file, line, column, title,
+                                  f"{self.describe('text')} {DASH} {self.advice}")
         if style == "markdown":
-            return f"{badge(self.impact)} {self.describe('markdown')}"
-        return f"{self.file}:{self.line}: [{self.impact.label}] {where}: {self.describe('text')}"
+            return f"{badge(self.impact)} {self.describe('markdown')} {DASH} *{self.advice}*"
+        return (f"{self.file}:{self.line}: [{self.impact.label}] {where}: "
+                f"{self.describe('text')} {DASH} {self.advice}")
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: every field, plus the kind, the impact name and the message."""
@@ -168,6 +188,7 @@ class Change:
             "kind": self.kind, "impact": self.impact.label, "segment": self.segment,
             "path": self.path, "old": self.old, "new": self.new, "file": self.file,
             "line": self.line, "column": self.column, "message": self.describe("text"),
+            "advice": self.advice,
             **self._extra(),
         }
 

@@ -15,7 +15,8 @@ from typing import Literal
 
 from markupsafe import Markup
 
-from ..spec.models import Criterion, Money, Range, SegmentSpec
+from ..money import money_range
+from ..spec.models import Criterion, Range, SegmentSpec
 from .stamp import describe
 
 Density = Literal["roomy", "compact", "tight"]
@@ -71,33 +72,48 @@ def fits(criteria: Sequence[Criterion]) -> bool:
     return tight.height(criteria) <= tight.budget_mm
 
 
+#: What each score means, best first: every number of yes answers falls in one band.
+BANDS = ("strong lead", "nurture", "disqualify")
+
+
+def scoring_bands(strong_at: int, disqualify_below: int) -> list[tuple[str, str]]:
+    """Every band of scores, best first, as (scores, name): ``("5 or more yes", "strong
+    lead")``, ``("3-4 yes", "nurture")``, ``("fewer than 3 yes", "disqualify")``. The middle
+    band is the scores between the two thresholds; a threshold of 0 leaves no one
+    disqualified by the count."""
+    strong, low = strong_at, min(disqualify_below, strong_at)
+    bands = [(f"{strong} or more yes", BANDS[0])]
+    top = strong - 1
+    if low <= top:
+        if low == top:
+            scores = f"{low} yes" if low else "no yes at all"
+        elif low == 0:
+            scores = f"fewer than {strong} yes"
+        else:
+            scores = f"{low}-{top} yes"
+        bands.append((scores, BANDS[1]))
+    if low == 1:
+        bands.append(("no yes at all", BANDS[2]))
+    elif low > 1:
+        bands.append((f"fewer than {low} yes", BANDS[2]))
+    return bands
+
+
 def scoring_rule(strong_at: int, disqualify_below: int) -> str:
-    """The rule printed under the checklist, e.g. "5 or more yes: strong lead; fewer than 3:
-    disqualify"."""
-    rule = f"{strong_at} or more yes: strong lead"
-    if disqualify_below == 1:
-        rule += "; no yes at all: disqualify"
-    elif disqualify_below > 1:
-        rule += f"; fewer than {disqualify_below}: disqualify"
-    return rule
+    """The rule printed under the checklist, every score named, e.g. "5 or more yes: strong
+    lead; 3-4 yes: nurture; fewer than 3 yes: disqualify"."""
+    return "; ".join(f"{scores}: {name}" for scores, name in
+                     scoring_bands(strong_at, disqualify_below))
 
 
-def _short(value: float) -> str:
-    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if value >= size:
-            return f"{value / size:.1f}".removesuffix(".0") + suffix
-    return f"{value:,.0f}"
-
-
-def _span(value: Range | Money, short: bool) -> str | None:
+def _span(value: Range) -> str | None:
     # Counts are ints, shown whole and exactly (as a float, 10**400 would overflow).
-    fmt = _short if short else "{:,}".format
     if value.min is not None and value.max is not None:
-        return f"{fmt(value.min)}-{fmt(value.max)}"
+        return f"{value.min:,}-{value.max:,}"
     if value.min is not None:
-        return f"{fmt(value.min)}+"
+        return f"{value.min:,}+"
     if value.max is not None:
-        return f"up to {fmt(value.max)}"
+        return f"up to {value.max:,}"
     return None
 
 
@@ -111,10 +127,12 @@ def who(spec: SegmentSpec, currency: str) -> list[str]:
     firm = spec.firmographics
     lines = [_listed(firm.industries, TOP_ITEMS)]
     size: list[str] = []
-    if firm.employees and (text := _span(firm.employees, False)):
+    if firm.employees and (text := _span(firm.employees)):
         size.append(f"{text} employees")
-    if firm.revenue and (text := _span(firm.revenue, True)):
-        size.append(f"{firm.revenue.currency or currency} {text} revenue")
+    if firm.revenue and (firm.revenue.min is not None or firm.revenue.max is not None):
+        revenue = firm.revenue
+        size.append(f"{money_range(revenue.min, revenue.max, revenue.currency or currency)} "
+                    "revenue")
     if size:
         lines.append(", ".join(size))
     if firm.geographies:

@@ -27,6 +27,8 @@ from typing import Any
 import nh3
 from markdown_it import MarkdownIt
 
+from ..money import money as money_text
+from ..money import money_range
 from ..spec.models import as_written
 
 INLINE_TAGS = frozenset({"em", "strong", "code", "a", "del"})
@@ -264,15 +266,15 @@ def span(low: float | int | None, high: float | int | None, unit: str = "") -> s
 
 
 def money(value: float | int | None, currency: str) -> str:
-    """An amount with its currency: "USD 40,000"."""
-    return "" if value is None else escape_text(f"{currency} {number(value)}")
+    """An amount with its currency, in the one compact form of every page: "$40K"
+    (:func:`icp_docs.money.money`)."""
+    return escape_text(money_text(value, currency))
 
 
 def money_span(low: float | int | None, high: float | int | None, currency: str) -> str:
-    """A money range: "USD 30,000,000-250,000,000"."""
-    if low is None and high is None:
-        return "any"
-    return escape_text(f"{currency} ") + span(low, high)
+    """A money range: "$30M" to "$250M" (an en dash between), "€5M+", "up to $2M"
+    (:func:`icp_docs.money.money_range`)."""
+    return escape_text(money_range(low, high, currency))
 
 
 #: Values whose words a seller writes otherwise than the spec's identifiers.
@@ -300,8 +302,10 @@ def impact_badge(impact: Any) -> str:
 
 
 def change_line(change: Any) -> str:
-    """One change on a site page: its impact badge, then the change in a few words."""
-    return f"{impact_badge(change.impact)} {inline(change.describe('markdown'))}"
+    """One change on a site page: its impact badge, the change in a few words, then what it
+    means for sellers (our own words: only escaped)."""
+    return (f"{impact_badge(change.impact)} {inline(change.describe('markdown'))} \u2014 "
+            f"*{escape_text(change.advice)}*")
 
 
 def changes_summary(release: Any) -> str:
