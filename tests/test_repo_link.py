@@ -129,7 +129,7 @@ def _project(tmp_path: Path, remote: str | None) -> Path:
     """The repository's site (mkdocs.yml, the guide, the sample specs) in a git repository of
     its own, with ``remote`` as origin."""
     project = tmp_path / "project"
-    for name in ("docs", "specs", "overrides"):
+    for name in ("docs", "specs", "overrides", "data"):
         copy_tree(ROOT / name, project / name)
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     _git(project, "init", "-q", "-b", "main")
