@@ -118,18 +118,12 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sql", help="the scoring as one SQL query over an accounts table")
     p.add_argument("segment", nargs="?", metavar="SEGMENT",
                    help="only this segment (default: every segment, and the best of them)")
-    p.add_argument("--specs", default="specs", metavar="DIR",
-                   help="the specs folder (default specs)")
+    _data_options(p)
     # Here, not from icp_docs.data: that would import sqlglot for every command.
     p.add_argument("--dialect", choices=("duckdb", "postgres", "snowflake", "bigquery"),
                    default="duckdb", help="the SQL dialect to print (default duckdb)")
     p.add_argument("--table", default="accounts", metavar="NAME",
                    help="the accounts table, optionally qualified (default accounts)")
-    p.add_argument("--as-of", metavar="DATE",
-                   help="the date company ages are counted to (default today)")
-    p.add_argument("--rate", action="append", default=[], metavar="CUR=X",
-                   help="what one unit of CUR is worth in the playbook currency, over "
-                   "accounts.rates (repeatable)")
     p.set_defaults(handler=_lazy("icp_docs.data.sql_command", "run"))
 
     p = sub.add_parser("checklists", help="print the qualification checklists to PDF")

@@ -139,7 +139,7 @@ def test_a_segment_page_shows_its_figures_beside_the_written_evidence() -> None:
     assert written < data < validated.index("## :material-domain: Firmographics")
     assert "| Won / lost / churned | 20 / 15 / 5 |" in validated
     assert "| Win rate of fits | 62% |" in validated
-    assert "| Median won deal | EUR 48,000 |" in validated
+    assert "| Median won deal | €48K |" in validated
     assert "| Grades (all deals) | A 25 · B 15 · C 30 · D 20 · none 10 |" in validated
     assert '!!! success "The data backs this validated segment"' in validated
     assert "(the written evidence claims 9)" in validated
