@@ -6,8 +6,9 @@ The public API is re-exported here. Names are imported on first use, so that
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .lazy import exports
 
 __version__ = "0.1.0"
 
@@ -47,9 +48,4 @@ if TYPE_CHECKING:
     from .spec.load import LoadResult, Playbook, Segment, SpecCache, load_playbook
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        value = getattr(importlib.import_module(_EXPORTS[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'icp_docs' has no attribute {name!r}")
+__getattr__ = exports(__name__, _EXPORTS)

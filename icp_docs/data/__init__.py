@@ -8,8 +8,9 @@ validate``, which must not pay for sqlglot or DuckDB.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..lazy import exports
 
 _EXPORTS = {
     "DIALECTS": "icp_docs.data.compile",
@@ -60,9 +61,4 @@ if TYPE_CHECKING:
     from .reference import AccountResult, SegmentResult, score_account, score_rows
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        value = getattr(importlib.import_module(_EXPORTS[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'icp_docs.data' has no attribute {name!r}")
+__getattr__ = exports(__name__, _EXPORTS)

@@ -9,8 +9,9 @@ Names are imported on first use, so that ``icp-docs checklists`` loads only what
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..lazy import exports
 
 _EXPORTS = {
     "PrintError": "icp_docs.printing.browser",
@@ -42,9 +43,4 @@ if TYPE_CHECKING:
     from .stamp import revision_stamps
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        value = getattr(importlib.import_module(_EXPORTS[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'icp_docs.printing' has no attribute {name!r}")
+__getattr__ = exports(__name__, _EXPORTS)
