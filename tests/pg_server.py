@@ -34,7 +34,10 @@ class Server:
 
 
 def _as_owner(command: Sequence[str], owner: str | None) -> list[str]:
-    return ["runuser", "-u", owner, "--", *command] if owner else list(command)
+    # runuser lives in /usr/sbin (util-linux), which a PATH without the sbin folders lacks.
+    runuser = shutil.which("runuser") or shutil.which("runuser", path="/usr/sbin:/sbin") \
+        or "runuser"
+    return [runuser, "-u", owner, "--", *command] if owner else list(command)
 
 
 @contextmanager
