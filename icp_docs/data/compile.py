@@ -177,10 +177,7 @@ def _is_one_of(key: str, values: Iterable[str]) -> exp.Expr | None:
 def _checks(i: int, segment: SegmentModel) -> dict[str, exp.Expr]:
     made: dict[str, exp.Expr] = {}
     for j, check in enumerate(segment.checks):
-        status, reason = (_range(check) if isinstance(check, RangeCheck)
-                          else _technology(check) if check.field == "technologies"
-                          else _text(check))
-        made[f"_icp_s{i}_c{j}"], made[f"_icp_s{i}_r{j}"] = status, reason
+        made[f"_icp_s{i}_c{j}"] = _check(check)[0]
     for k, flag in enumerate(segment.red_flags):
         made[f"_icp_s{i}_k{k}"] = when([(_listed(flag), lit(ref.red_flag_reason(flag)))])
     for k, signal in enumerate(segment.signals, start=len(segment.red_flags)):
@@ -198,6 +195,34 @@ def _checks(i: int, segment: SegmentModel) -> dict[str, exp.Expr]:
         made[f"_icp_s{i}_b{b}"] = when([(_listed(entry), exp.Literal.number(1))],
                                        exp.Literal.number(0))
     return made
+
+
+def _check_reasons(i: int, segment: SegmentModel) -> dict[str, exp.Expr]:
+    """Each check's reason, by the name a column of it would have: written into the one
+    place that reads it (:func:`segment_reasons`) rather than computed as a column, so that
+    an engine that evaluates CASE branches lazily builds only the chosen segment's text."""
+    return {f"_icp_s{i}_r{j}": _check(check)[1] for j, check in enumerate(segment.checks)}
+
+
+def _check(check: TextCheck | RangeCheck) -> tuple[exp.Expr, exp.Expr]:
+    """A check's status (1 met, 0 not, NULL unknown) and its reason."""
+    if isinstance(check, RangeCheck):
+        return _range(check)
+    return _technology(check) if check.field == "technologies" else _text(check)
+
+
+def segment_reasons(model: FitModel, i: int) -> exp.Expr:
+    """The reasons of segment ``i`` of ``model`` as one expression over the scoring chain's
+    columns (what ``icp_reasons`` says when that segment is the best)."""
+    segment = model.segments[i]
+    inline = _check_reasons(i, segment)
+
+    def put(node: exp.Expr) -> exp.Expr:
+        if isinstance(node, exp.Column) and node.name in inline:
+            return inline[node.name].copy()
+        return node
+
+    return _reasons(i, segment).transform(put)
 
 
 def _text(check: TextCheck) -> tuple[exp.Expr, exp.Expr]:
@@ -291,7 +316,7 @@ def _scores(i: int, segment: SegmentModel) -> dict[str, exp.Expr]:
                    exp.cast(exp.Literal.number(0), "int")),
                   (exp.EQ(this=known.copy(), expression=exp.Literal.number(0)),
                    exp.cast(exp.null(), "int"))], capped)
-    return {f"_icp_s{i}_score": score, f"_icp_s{i}_reasons": _reasons(i, segment)}
+    return {f"_icp_s{i}_score": score}
 
 
 def _reasons(i: int, segment: SegmentModel) -> exp.Expr:
@@ -388,7 +413,7 @@ def _outputs(model: FitModel) -> dict[str, exp.Expr]:
                           exp.cast(exp.null(), "text")),
         "icp_score": pick([_col(f"_icp_s{i}_score") for i in range(len(segs))],
                           exp.cast(exp.null(), "int")),
-        "icp_reasons": pick([_col(f"_icp_s{i}_reasons") for i in range(len(segs))],
+        "icp_reasons": pick([segment_reasons(model, i) for i in range(len(segs))],
                             lit(ref.NOTHING_KNOWN)),
         "icp_known": pick([cat(exp.cast(_col(f"_icp_s{i}_known"), "text"),
                                f" of {s.stated}") for i, s in enumerate(segs)],

@@ -107,15 +107,19 @@ def deals_query(playbook: Playbook, args: argparse.Namespace,
     knock-out: those two columns are the query's own, carried to its final projection."""
     from sqlglot import exp
 
-    from .compile import scoring_select
+    from .compile import scoring_select, segment_reasons
     from .model import fit_model
 
     model = fit_model(playbook, rates=parse_rates(args.rate))
     accounts = {f: c for f, c in table.sql_columns().items() if f not in DEAL_COLUMNS}
     select = scoring_select(model, exp.to_table(table.view), columns=accounts,
                             as_of=as_of(args.as_of), keep=keep_columns(table))
-    extra = [exp.column(f"_icp_s{i}_{part}").as_(f"{part}{i}")
-             for i in range(len(model.segments)) for part in ("out", "reasons")]
+    # The reasons only where the account is knocked out: they name the knock-out.
+    extra = [e for i in range(len(model.segments)) for e in (
+        exp.column(f"_icp_s{i}_out").as_(f"out{i}"),
+        exp.Case(ifs=[exp.If(this=exp.EQ(this=exp.column(f"_icp_s{i}_out"),
+                                          expression=exp.Literal.number(1)),
+                             true=segment_reasons(model, i))]).as_(f"reasons{i}"))]
     return select.select(*extra, append=True).sql(dialect="duckdb"), [
         s.id for s in model.segments]
 
