@@ -151,8 +151,6 @@ def _keys() -> dict[str, exp.Expr]:
     items = exp.RegexpReplace(this=_lower(_col("_icp_technologies")),
                               expression=lit(" ?[;,] ?"), replacement=lit(","))
     made["_icp_technologies_key"] = cat(",", items, ",")
-    for field in ("employees", "revenue", "age"):
-        made[f"_icp_{field}_shown"] = number_text(_col(f"_icp_{field}"))
     return made
 
 
@@ -197,13 +195,6 @@ def _checks(i: int, segment: SegmentModel) -> dict[str, exp.Expr]:
     return made
 
 
-def _check_reasons(i: int, segment: SegmentModel) -> dict[str, exp.Expr]:
-    """Each check's reason, by the name a column of it would have: written into the one
-    place that reads it (:func:`segment_reasons`) rather than computed as a column, so that
-    an engine that evaluates CASE branches lazily builds only the chosen segment's text."""
-    return {f"_icp_s{i}_r{j}": _check(check)[1] for j, check in enumerate(segment.checks)}
-
-
 def _check(check: TextCheck | RangeCheck) -> tuple[exp.Expr, exp.Expr]:
     """A check's status (1 met, 0 not, NULL unknown) and its reason."""
     if isinstance(check, RangeCheck):
@@ -213,16 +204,11 @@ def _check(check: TextCheck | RangeCheck) -> tuple[exp.Expr, exp.Expr]:
 
 def segment_reasons(model: FitModel, i: int) -> exp.Expr:
     """The reasons of segment ``i`` of ``model`` as one expression over the scoring chain's
-    columns (what ``icp_reasons`` says when that segment is the best)."""
+    columns (what ``icp_reasons`` says when that segment is the best). Each check's reason is
+    written into it rather than computed as a column, so that an engine that evaluates CASE
+    branches lazily builds only the chosen segment's text."""
     segment = model.segments[i]
-    inline = _check_reasons(i, segment)
-
-    def put(node: exp.Expr) -> exp.Expr:
-        if isinstance(node, exp.Column) and node.name in inline:
-            return inline[node.name].copy()
-        return node
-
-    return _reasons(i, segment).transform(put)
+    return _reasons(i, segment, [_check(check)[1] for check in segment.checks])
 
 
 def _text(check: TextCheck) -> tuple[exp.Expr, exp.Expr]:
@@ -271,7 +257,8 @@ def _range(check: RangeCheck) -> tuple[exp.Expr, exp.Expr]:
     status = when([(unknown, exp.null()), (inside, exp.Literal.number(1))],
                   exp.Literal.number(0))
     before, after = ref.range_prefix(check)
-    number = _col(f"_icp_{field}_shown")
+    # Formatted only in the reason, which the chosen segment's CASE branch alone reads.
+    number = number_text(value.copy())
     lead = "knock-out: " if check.knockout else ""
     reason = when([(unknown.copy(), lit(ref.unknown_reason(check.dimension))),
                    (inside.copy(), cat(before, number, f"{after}, inside {check.label}"))],
@@ -319,7 +306,8 @@ def _scores(i: int, segment: SegmentModel) -> dict[str, exp.Expr]:
     return {f"_icp_s{i}_score": score}
 
 
-def _reasons(i: int, segment: SegmentModel) -> exp.Expr:
+def _reasons(i: int, segment: SegmentModel, checked: Sequence[exp.Expr]) -> exp.Expr:
+    """The reasons in order, ``checked`` holding each check's reason."""
     known = _col(f"_icp_s{i}_known")
     few = exp.LT(this=arith(exp.Mul, exp.Literal.number(2), expression=known),
                  expression=exp.Literal.number(segment.stated))
@@ -332,9 +320,9 @@ def _reasons(i: int, segment: SegmentModel) -> exp.Expr:
               if isinstance(c, RangeCheck) and c.knockout]
     zero = exp.Literal.number(0)
     said += [when([(exp.EQ(this=_col(f"_icp_s{i}_c{j}"), expression=zero),
-                    _col(f"_icp_s{i}_r{j}"))]) for j in ranged]
+                    checked[j].copy())]) for j in ranged]
     for j in range(segment.stated):
-        reason: exp.Expr = _col(f"_icp_s{i}_r{j}")
+        reason: exp.Expr = checked[j].copy()
         if j in ranged:
             reason = when([(exp.EQ(this=_col(f"_icp_s{i}_c{j}"), expression=zero),
                             exp.cast(exp.null(), "text"))], reason)

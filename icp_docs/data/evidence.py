@@ -46,7 +46,6 @@ def run(args: argparse.Namespace) -> int:
         return 1
     path = Path(args.deals)
     out = Path(args.out) if args.out else None
-    args.segment = None
     try:
         if out is not None:
             output.check_target(out, [path], args.force)

@@ -20,8 +20,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from ..money import as_written
 from ..spec.load import Playbook
-from ..spec.models import AntiICP, Money, Range, SegmentSpec, Term, as_written
+from ..spec.models import AntiICP, Money, Range, SegmentSpec, Term
 
 #: What a segment can check against account data, in the order reasons are given.
 DimensionName = Literal["industry", "employees", "revenue", "country", "age", "stage",

@@ -20,11 +20,11 @@ from pathlib import Path
 import duckdb
 
 from .accounts import ROW, Table, literal, quote
+from .compile import OUTPUTS
 from .sniff import DataError
 
-#: Our columns, in the order they follow the input's.
-ICP_COLUMNS = ("icp_segment", "icp_tier", "icp_grade", "icp_score", "icp_reasons", "icp_known")
-FORMATS = ("table", "csv", "json", "hubspot")
+#: Our columns, in the order they follow the input's: the query's own.
+ICP_COLUMNS = OUTPUTS
 #: The first characters that make a spreadsheet read a cell as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
