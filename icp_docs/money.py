@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-__all__ = ["DASH", "amount", "money", "money_range"]
+__all__ = ["DASH", "amount", "as_written", "money", "money_range"]
 
 #: Between the two ends of a range, as typesetters write it.
 DASH = "\u2013"
@@ -38,9 +38,17 @@ def _exact(value: int | float) -> Decimal:
     return Decimal(value) if isinstance(value, int) else Decimal(repr(value))
 
 
+def as_written(value: int | float) -> str:
+    """A count or amount as the spec wrote it, with thousands separators: an int exactly
+    (10**400 too, which no float holds), a float by its shortest decimal (``1e30`` is
+    1,000,...,000, not the float's 1,000,...,019,884,624,838,656; 1.5 stays 1.5)."""
+    if isinstance(value, int):
+        return f"{value:,}"  # not through Decimal: its context rounds to 28 digits
+    return _grouped(Decimal(repr(value)))
+
+
 def _grouped(value: Decimal) -> str:
-    text = format(value.normalize(), ",f")
-    return text.removesuffix(".0")
+    return format(value.normalize(), ",f")
 
 
 def amount(value: int | float) -> str:
@@ -48,14 +56,14 @@ def amount(value: int | float) -> str:
     950 -> "950", 1234567 -> "1,234,567"."""
     exact = _exact(value)
     if exact >= _HUGE:
-        return _grouped(exact)
+        return as_written(value)
     for unit, suffix in _UNITS:
         if exact >= unit:
             short = exact / unit
             if short == round(short, _DECIMALS):
                 return _grouped(short) + suffix
             break
-    return _grouped(exact)
+    return as_written(value)
 
 
 def _with_currency(text: str, currency: str) -> str:

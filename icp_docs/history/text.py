@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..spec.models import as_written
+from ..money import as_written
 
 __all__ = ["MAX_FOCUS", "code", "focus", "inert", "show"]
 

@@ -110,8 +110,7 @@ class _Judged(NamedTuple):
     warnings: list[Diagnostic]  # the segment rules', when it is valid and linted
     id: str | None  # its id, as the checks across files read it
     id_at: tuple[int, int]  # where that id is written ((1, 1), unread, when there is none)
-    ranked: Ranked | None  # when valid
-    labelled: Labelled | None  # when valid
+    valid: tuple[Ranked, Labelled] | None  # what the playbook rules read of a valid one
 
 
 def verdict(specs_dir: str | os.PathLike[str], *, disable: Iterable[str] = (),
@@ -153,10 +152,10 @@ def _judge(facts: checks.BookFacts | None, ctx: Context | None, rules: list[Segm
     ident = seg.id if seg is not None else None
     at = parsed.source.where(("id",)) if ident is not None else (1, 1)
     if parsed.model is None or has_errors(mine):
-        return _Judged(mine, [], ident, at, None, None)
+        return _Judged(mine, [], ident, at, None)
     segment = Segment(parsed.model, parsed.source)
     warnings = _lint(ctx, rules, segment) if ctx else []
-    return _Judged(mine, warnings, ident, at, Ranked.of(parsed.model), Labelled.of(segment))
+    return _Judged(mine, warnings, ident, at, (Ranked.of(parsed.model), Labelled.of(segment)))
 
 
 def _gather(pairs: list[tuple[Path, str]], judged: list[_Judged], found: list[Diagnostic]
@@ -174,10 +173,10 @@ def _gather(pairs: list[tuple[Path, str]], judged: list[_Judged], found: list[Di
         if j.id is not None and owners[j.id] != display:
             found.append(checks.duplicate_segment(display, j.id_at, j.id, owners[j.id]))
             broken[file.stem] = None
-        elif j.ranked is None or j.labelled is None:
+        elif j.valid is None:
             broken[file.stem] = None
         else:
             found += j.warnings
-            ranking.append(j.ranked)
-            labels.append(j.labelled)
+            ranking.append(j.valid[0])
+            labels.append(j.valid[1])
     return tuple(broken), tuple(sorted(ranking)), tuple(sorted(labels))

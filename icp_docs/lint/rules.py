@@ -16,8 +16,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 from ..diagnostics import Code, Diagnostic
+from ..money import as_written
 from ..spec.load import Segment
-from ..spec.models import as_written
 from . import data as data  # registers the rules about account data
 from . import language as language  # registers the wording rules
 from . import sizes  # registers size-word-industry; no-company-size names its words

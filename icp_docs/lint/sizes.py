@@ -24,6 +24,7 @@ from collections.abc import Iterator
 
 from ..diagnostics import Code, Diagnostic
 from ..spec.load import Segment
+from .language import _targeting_texts
 from .registry import Context, Loc, segment_rule, warn
 from .words import Words
 
@@ -57,15 +58,8 @@ def is_size_entry(text: str) -> bool:
 def _size_texts(seg: Segment) -> Iterator[tuple[Loc, str]]:
     """The label and firmographics, but not the industries entries that :func:`is_size_entry`
     finds: those are W126's to report."""
-    spec = seg.spec
-    yield ("label",), spec.label
-    firm = spec.firmographics
-    for name in ("industries", "geographies", "stages", "departments"):
-        for i, text in enumerate(getattr(firm, name)):
-            if name != "industries" or not is_size_entry(text):
-                yield ("firmographics", name, i), text
-    for key, text in firm.other.items():
-        yield ("firmographics", "other", key), text
+    return ((loc, text) for loc, text in _targeting_texts(seg)
+            if loc[:2] != ("firmographics", "industries") or not is_size_entry(text))
 
 
 def unsized_word(seg: Segment) -> tuple[str, str] | None:

@@ -98,6 +98,7 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
         self.page_urls: list[str] = []  # every page of the site, in the files' order
         # The docs folder's repository link, asked of git once, not on every serve rebuild.
         self.repo_links: dict[str, RepoLink | None] = {}
+        self.said: set[str] = set()  # configuration warnings logged already (serve reloads)
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"],
                    dirty: bool) -> None:
@@ -129,7 +130,8 @@ class IcpPlugin(BasePlugin[IcpConfig]):  # type: ignore[no-untyped-call]
         if problem is not None:
             raise PluginError(f"icp: {problem}")
         missing = site.missing_templates(root / self.config.templates, self.config.templates)
-        if missing is not None:
+        if missing is not None and missing not in self.said:  # once, not on every reload
+            self.said.add(missing)
             log.warning("icp: %s", missing)
         for name, settings in site.missing_extensions(config.markdown_extensions,
                                                       config.mdx_configs).items():

@@ -27,9 +27,8 @@ from typing import Any
 import nh3
 from markdown_it import MarkdownIt
 
+from ..money import as_written, money_range
 from ..money import money as money_text
-from ..money import money_range
-from ..spec.models import as_written
 
 INLINE_TAGS = frozenset({"em", "strong", "code", "a", "del"})
 BLOCK_TAGS = INLINE_TAGS | frozenset(

@@ -9,7 +9,6 @@ that need several values or several files (unique ids, journey keys, thresholds)
 # evaluate every field's annotation from its string, each time a command builds the models.
 import datetime as dt
 import re
-from decimal import Decimal
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
@@ -23,6 +22,8 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import core_schema
+
+from ..money import as_written
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -38,16 +39,6 @@ Refresh = Annotated[str, StringConstraints(pattern=r"^\d{4}-Q[1-4]$")]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 Count = Annotated[int, Field(ge=0)]
 Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-
-
-def as_written(value: int | float) -> str:
-    """A count or amount as the spec wrote it, with thousands separators: an int exactly
-    (10**400 too, which no float holds), a float by its shortest decimal (``1e30`` is
-    1,000,...,000, not the float's 1,000,...,019,884,624,838,656; 1.5 stays 1.5)."""
-    if isinstance(value, int):
-        return f"{value:,}"  # not through Decimal: its context rounds to 28 digits
-    return format(Decimal(repr(value)).normalize(), ",f")
-
 
 
 def _whole_tier(value: object) -> object:
