@@ -151,6 +151,9 @@ def _keys() -> dict[str, exp.Expr]:
     items = exp.RegexpReplace(this=_lower(_col("_icp_technologies")),
                               expression=lit(" ?[;,] ?"), replacement=lit(","))
     made["_icp_technologies_key"] = cat(",", items, ",")
+    # Once per row as a column: measured faster than formatting inside each reason branch.
+    for field in ("employees", "revenue", "age"):
+        made[f"_icp_{field}_shown"] = number_text(_col(f"_icp_{field}"))
     return made
 
 
@@ -257,8 +260,7 @@ def _range(check: RangeCheck) -> tuple[exp.Expr, exp.Expr]:
     status = when([(unknown, exp.null()), (inside, exp.Literal.number(1))],
                   exp.Literal.number(0))
     before, after = ref.range_prefix(check)
-    # Formatted only in the reason, which the chosen segment's CASE branch alone reads.
-    number = number_text(value.copy())
+    number = _col(f"_icp_{field}_shown")
     lead = "knock-out: " if check.knockout else ""
     reason = when([(unknown.copy(), lit(ref.unknown_reason(check.dimension))),
                    (inside.copy(), cat(before, number, f"{after}, inside {check.label}"))],
